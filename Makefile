@@ -1,0 +1,62 @@
+# nodeops.crio: the two commands of the README and the steps they are made of.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := $(CURDIR)/.venv
+export NODEOPS_CACHE ?= $(HOME)/.cache/nodeops-crio
+export PATH := $(VENV)/bin:$(PATH)
+# Scenarios live in molecule/ as the design says; the collection is used from
+# this checkout through build/collections, so nothing stale is installed.
+export MOLECULE_GLOB := molecule/*/molecule.yml
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
+export ANSIBLE_FORCE_COLOR ?= false
+SCENARIOS ?= testbed
+
+.PHONY: help venv collection bed lint unit sanity molecule test demo demo-clean clean
+
+help:
+	@echo "make demo   one node converged with playbooks/site.yml, from scratch"
+	@echo "make test   lint, unit tests, sanity and every Molecule scenario"
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3; }
+	@python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq python3-venv; }
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements.txt -c constraints.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+collection:
+	@mkdir -p build/collections/ansible_collections/nodeops
+	@ln -sfn $(CURDIR) build/collections/ansible_collections/nodeops/crio
+
+bed:
+	molecule/resources/bed.sh all
+
+lint: venv collection
+	yamllint -s .
+	ansible-lint
+
+unit: venv collection
+	pytest -q tests/unit
+
+sanity: venv
+	bash tests/run-sanity.sh
+
+molecule: venv collection bed
+	for s in $(SCENARIOS); do molecule test -s $$s; done
+
+test: lint unit sanity molecule
+
+demo: venv collection bed
+	ansible-playbook -i localhost, molecule/resources/demo.yml
+
+demo-clean:
+	-docker rm -f -v nodeops-demo-node nodeops-demo-mirror >/dev/null 2>&1
+	-docker network rm nodeops-demo >/dev/null 2>&1
+
+clean: demo-clean
+	rm -rf build tests/output
