@@ -13,7 +13,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_FORCE_COLOR ?= false
 SCENARIOS ?= testbed
 
-.PHONY: help venv collection bed lint unit sanity molecule test demo demo-clean clean
+.PHONY: help venv collection bed lint unit sanity galaxy molecule test demo demo-clean clean
 
 help:
 	@echo "make demo   one node converged with playbooks/site.yml, from scratch"
@@ -46,10 +46,18 @@ unit: venv collection
 sanity: venv
 	bash tests/run-sanity.sh
 
+# The tarball Galaxy users get installs into an empty collections path.
+galaxy: venv
+	rm -rf build/galaxy && mkdir -p build/galaxy/collections
+	ansible-galaxy collection build --force --output-path build/galaxy .
+	export ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/galaxy/collections; \
+	ansible-galaxy collection install --offline build/galaxy/nodeops-crio-*.tar.gz; \
+	ansible-galaxy collection list nodeops.crio | grep -E "^nodeops\.crio +$$(sed -n 's/^version: *//p' galaxy.yml)\b"
+
 molecule: venv collection bed
 	for s in $(SCENARIOS); do molecule test -s $$s; done
 
-test: lint unit sanity molecule
+test: lint unit sanity galaxy molecule
 
 demo: venv collection bed
 	ansible-playbook -i localhost, molecule/resources/demo.yml
