@@ -3,35 +3,16 @@
 # here from Debian's packages and Go modules and cached outside the checkout.
 # Each step is content-addressed: it is skipped when its inputs are unchanged.
 #
-#   bed.sh [all|docker|images|bundle [VERSION]|mirror]
+#   bed.sh [all|docker|images|bundle [VERSION]|kubelet|mirror]
 #
 # Environment: NODEOPS_CACHE (default ~/.cache/nodeops-crio),
 # NODEOPS_CRIO_VERSIONS (bundles to build, default "1.36.3").
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cache=${NODEOPS_CACHE:-$HOME/.cache/nodeops-crio}
-debian_mirror=${NODEOPS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 crio_versions=${NODEOPS_CRIO_VERSIONS:-1.36.3}
-mkdir -p "$cache"
-
-say() { printf 'bed: %s\n' "$*" >&2; }
-
-# timed NAME CMD...: runs CMD and reports how long it took.
-timed() {
-  local name=$1 start=$SECONDS
-  shift
-  "$@"
-  say "$name done in $((SECONDS - start)) s"
-}
-
-# key WORDS...: a short content hash of files and words, for cache stamps.
-key() {
-  local item
-  for item in "$@"; do
-    if [ -f "$item" ]; then sha256sum "$item"; else printf '%s\n' "$item"; fi
-  done | sha256sum | cut -c1-12
-}
+# shellcheck source=molecule/resources/lib.sh
+. "$here/lib.sh"
 
 apt_ready=
 apt_install() {
@@ -63,49 +44,23 @@ docker_engine() {
   return 1
 }
 
-image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
-
-# Libraries the bundle's binaries link (crio, conmon, crun), sudo for plays
-# with become, iptables for the CNI bridge plugin's masquerading.
-node_packages() {
-  local glib=libglib2.0-0
-  [ "$1" = trixie ] && glib=libglib2.0-0t64
-  echo "systemd,systemd-sysv,dbus,python3,iproute2,iptables,ca-certificates,sudo,procps,libseccomp2,libsqlite3-0,$glib,libyajl2,libcap2,libsystemd0"
-}
-
-# node_image SUITE TAG: a Debian root file system that boots systemd.
-node_image() {
-  local suite=$1 tag=$2 pkgs stamp root
-  pkgs=$(node_packages "$suite")
-  stamp=$(key "$suite" "$pkgs" "$here/bed.sh")
-  if image_exists "$tag-$stamp"; then
-    docker tag "$tag-$stamp" "$tag"
-    say "image $tag: cached"
-    return 0
-  fi
-  root=$(mktemp -d "$cache/rootfs.XXXXXX")
-  say "debootstrap $suite into $root"
-  debootstrap --variant=minbase --include="$pkgs" "$suite" "$root" "$debian_mirror" >"$cache/debootstrap-$suite.log" 2>&1 ||
-    { say "debootstrap failed, see $cache/debootstrap-$suite.log"; rm -rf "$root"; return 1; }
-  # A container has no consoles to serve and no hardware to wait for.
-  chroot "$root" systemctl mask getty@tty1.service console-getty.service \
-    systemd-udevd.service systemd-modules-load.service >/dev/null 2>&1 || true
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
-  tar -C "$root" -c . | docker import -c 'CMD ["/lib/systemd/systemd"]' - "$tag-$stamp" >/dev/null
-  rm -rf "$root"
-  docker tag "$tag-$stamp" "$tag"
-}
-
 images() {
-  node_image bookworm nodeops-crio/node:debian12
-  node_image trixie nodeops-crio/node:debian13
+  local suite tag
+  for suite in bookworm:debian12 trixie:debian13; do
+    tag=nodeops-crio/node:${suite#*:}
+    NODEOPS_CACHE=$cache bash "$here/node-image.sh" "${suite%%:*}" "$tag"
+  done
 }
 
 bundles() {
   local v
   for v in ${1:-$crio_versions}; do
-    NODEOPS_CACHE=$cache "$here/bundle.sh" "$v" >/dev/null
+    NODEOPS_CACHE=$cache bash "$here/bundle.sh" "$v" >/dev/null
   done
+}
+
+kubelets() {
+  NODEOPS_CACHE=$cache bash "$here/kubelet.sh" >/dev/null
 }
 
 # oci_image NAME:TAG ROOTFS ENTRYPOINT_JSON: a docker-archive of a tiny image.
@@ -119,7 +74,7 @@ oci_image() {
 # bundles; its registry holds a pause image and a busybox image.
 mirror() {
   local stamp work cid ip tries
-  stamp=$(key "$here/bed.sh" "$here/mirror/serve" "$here/mirror/registry.yml" "$here/mirror/pause.c" \
+  stamp=$(key "$here/mirror/serve" "$here/mirror/registry.yml" "$here/mirror/pause.c" \
     "$(docker image inspect -f '{{.Id}}' nodeops-crio/node:debian12)" "$(dpkg-query -W busybox-static docker-registry)")
   if image_exists "nodeops-crio/mirror:$stamp"; then
     docker tag "nodeops-crio/mirror:$stamp" nodeops-crio/mirror:latest
@@ -166,13 +121,15 @@ main() {
       timed "docker engine" docker_engine
       timed "node images" images
       timed "bundles" bundles
+      timed "kubelet" kubelets
       timed "mirror" mirror
       ;;
     docker) host_packages; docker_engine ;;
     images) images ;;
     bundle) bundles "${2:-}" ;;
+    kubelet) kubelets ;;
     mirror) mirror ;;
-    *) say "unknown step: $what (all|docker|images|bundle [VERSION]|mirror)"; return 2 ;;
+    *) say "unknown step: $what (all|docker|images|bundle [VERSION]|kubelet|mirror)"; return 2 ;;
   esac
 }
 
