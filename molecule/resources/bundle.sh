@@ -21,10 +21,12 @@ crio_version=${1:-${CRIO_VERSION:-1.36.3}}
 crio_version=${crio_version#v}
 crictl_version=${CRICTL_VERSION:-$(cut -d. -f1,2 <<<"$crio_version").0}
 crictl_version=${crictl_version#v}
-cache=${NODEOPS_CACHE:-$HOME/.cache/nodeops-crio}
 arch=amd64
 
 script=$(readlink -f "${BASH_SOURCE[0]}")
+say_as=bundle
+# shellcheck source=molecule/resources/lib.sh
+. "$(dirname "$script")/lib.sh"
 go=$(command -v go || echo /usr/local/go/bin/go)
 export GOTOOLCHAIN=local
 
@@ -47,16 +49,7 @@ stage=$build/stage/v$crio_version
 bundle=$stage/cri-o
 source_epoch='' source_commit=''
 
-say() { printf 'bundle: %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
-
-# timed WHAT CMD...: runs CMD, then reports WHAT with the time it took.
-timed() {
-  local what=$1 start=$SECONDS
-  shift
-  "$@"
-  say "$what in $((SECONDS - start)) s"
-}
 
 # quiet LOG CMD...: runs one command with its output kept in a log, shown
 # only when the command fails.

@@ -4,14 +4,15 @@
 cache=${NODEOPS_CACHE:-$HOME/.cache/nodeops-crio}
 mkdir -p "$cache"
 
-say() { printf 'bed: %s\n' "$*" >&2; }
+# say_as names the script in its messages (bed, bundle, kubelet).
+say() { printf '%s: %s\n' "${say_as:-bed}" "$*" >&2; }
 
 # timed NAME CMD...: runs CMD and reports how long it took.
 timed() {
-  local name=$1 start=$SECONDS
+  local timed_label=$1 timed_start=$SECONDS
   shift
   "$@"
-  say "$name done in $((SECONDS - start)) s"
+  say "$timed_label ($((SECONDS - timed_start)) s)"
 }
 
 # key ITEMS...: a short content hash of files (by content) and words, for
