@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see COPYING or https://www.apache.org/licenses/LICENSE-2.0)
+"""Pure helpers of nodeops.crio.crio_facts: they read what crio and crictl
+print and what configuration files hold. No I/O here, so they are tested on
+their own (tests/unit/plugins/module_utils/test_crio_facts_utils.py)."""
+
+import json
+import re
+
+# Options CRI-O dropped or stopped honouring, with where they live now. A
+# 2020-era crio.conf carries several of them; CRI-O ignores unknown keys
+# silently, so without this list an operator never learns they do nothing.
+REMOVED_OPTIONS = {
+    ("crio", "file_locking"): "removed in CRI-O 1.16: CRI-O locks its state itself; delete the key",
+    ("crio", "file_locking_path"): "removed in CRI-O 1.16: CRI-O locks its state itself; delete the key",
+    ("crio", "image", "registries"): (
+        "no effect since CRI-O 1.21, removed in 1.31: search registries live in "
+        "unqualified-search-registries of /etc/containers/registries.conf(.d) "
+        "(role variable crio_registries_search)"
+    ),
+    ("crio", "image", "insecure_registries"): (
+        "no effect since CRI-O 1.35: mark the registry insecure in "
+        "/etc/containers/registries.conf(.d) (role variable crio_registries_insecure)"
+    ),
+    ("crio", "runtime", "default_mounts"): (
+        "removed in CRI-O 1.20: list the mounts in the file named by "
+        "crio.runtime.default_mounts_file (default /etc/containers/mounts.conf)"
+    ),
+    ("crio", "runtime", "conmon"): (
+        "deprecated since CRI-O 1.24: set monitor_path in each runtime table (role variable crio_runtimes)"
+    ),
+    ("crio", "runtime", "conmon_cgroup"): (
+        "deprecated since CRI-O 1.24: set monitor_cgroup in each runtime table (role variable crio_runtimes)"
+    ),
+    ("crio", "runtime", "conmon_env"): (
+        "deprecated since CRI-O 1.24: set monitor_env in each runtime table (role variable crio_runtimes)"
+    ),
+}
+
+# Tables whose next name part is chosen by the user (a runtime handler, a
+# workload): their keys are checked against any instance `crio config` shows.
+_NAMED_TABLES = (("crio", "runtime", "runtimes"), ("crio", "runtime", "workloads"))
+_WILDCARD = "*"
+
+_HEADER = re.compile(r"^[#\s]*\[+\s*([^\]]+?)\s*\]+\s*$")
+_KEY = re.compile(r"^[#\s]*([A-Za-z0-9_-]+)\s*=")
+
+
+def dotted(path):
+    """A key path as TOML writes it, quoting parts that need it."""
+    return ".".join(p if re.match(r"^[A-Za-z0-9_-]+$", p) else json.dumps(p) for p in path)
+
+
+def split_header(header):
+    """Name parts of a table header such as crio.runtime.runtimes."kata"."""
+    parts = []
+    for match in re.finditer(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^.\s]+)', header):
+        quoted, literal, bare = match.groups()
+        parts.append(json.loads('"%s"' % quoted) if quoted is not None else (literal if literal is not None else bare))
+    return tuple(parts)
+
+
+def _generalise(path):
+    """Replace the user-chosen name after a named table with a wildcard."""
+    for prefix in _NAMED_TABLES:
+        if len(path) > len(prefix) and tuple(path[:len(prefix)]) == prefix:
+            return prefix + (_WILDCARD,) + tuple(path[len(prefix) + 1:])
+    return tuple(path)
+
+
+def parse_crio_version(text):
+    """The version of `crio --version` ("Version: 1.36.3" or "crio version 1.36.3")."""
+    match = re.search(r"^Version:\s*v?(\S+)\s*$", text or "", re.MULTILINE)
+    if not match:
+        match = re.search(r"crio version v?(\d\S*)", text or "")
+    return match.group(1) if match else None
+
+
+def parse_crictl_version(text):
+    """The version of `crictl --version` ("crictl version v1.36.0")."""
+    match = re.search(r"crictl version v?(\d\S*)", text or "")
+    return match.group(1) if match else None
+
+
+def known_keys(default_config):
+    """Every key path `crio config --default` mentions, set or commented out.
+
+    CRI-O documents runtime and workload tables in comments
+    (`# [crio.runtime.runtimes.runtime-handler]` then `# runtime_path = ...`),
+    so commented keys count too: they belong to the last commented header
+    after the last real one. Handler and workload names become a wildcard.
+    """
+    keys = set()
+    table = commented_table = ()
+    for line in (default_config or "").splitlines():
+        commented = line.lstrip().startswith("#")
+        header = _HEADER.match(line)
+        key = _KEY.match(line)
+        if header:
+            path = _generalise(split_header(header.group(1)))
+            keys.add(path)
+            if commented:
+                commented_table = path
+            else:
+                table, commented_table = path, ()
+        elif key and (table or commented_table):
+            path = ((commented and commented_table) or table) + (key.group(1),)
+            keys.add(path)
+            if not commented and _WILDCARD in path:
+                # CRI-O 1.36 prints some [crio.runtime] options (timezone,
+                # disable_hostport_mapping, ...) after the last runtime
+                # table; count them for crio.runtime too.
+                keys.add(path[:path.index(_WILDCARD) - 1] + path[-1:])
+    return keys
+
+
+def flatten(settings, prefix=()):
+    """Leaf key paths of a nested mapping, with their values."""
+    for key, value in settings.items():
+        path = prefix + (str(key),)
+        if isinstance(value, dict) and value:
+            for item in flatten(value, path):
+                yield item
+        else:
+            yield path, value
+
+
+def unknown_settings(settings, known):
+    """Dotted paths in settings that the installed crio does not know.
+
+    A path is known when it, or one of its parents that is a key rather than
+    a table (a map-valued option such as default_annotations), is known.
+    """
+    tables = set()
+    for path in known:
+        for size in range(1, len(path)):
+            tables.add(path[:size])
+    unknown = []
+    for path, _value in flatten(settings):
+        general = _generalise(path)
+        ok = any(general[:size] in known and general[:size] not in tables for size in range(1, len(general) + 1))
+        if not ok and general not in known:
+            unknown.append(dotted(path))
+    return unknown
+
+
+def stale_keys(document, settings):
+    """Leaf key paths of document that settings do not set (in document order).
+
+    A key whose value is a table in one and a plain value in the other counts
+    as stale: the writer replaces it whole.
+    """
+    wanted = set(path for path, _value in flatten(settings))
+    stale = []
+    for path, value in flatten(document):
+        emptied = value == {} and any(key[:len(path)] == path for key in wanted)
+        if path not in wanted and not emptied:
+            stale.append(path)
+    return stale
+
+
+def removed_settings(settings):
+    """Removed or deprecated options among settings: [{key, message}]."""
+    found = []
+    for path, _value in flatten(settings):
+        for size in range(1, len(path) + 1):
+            if path[:size] in REMOVED_OPTIONS:
+                found.append({"key": dotted(path[:size]), "message": REMOVED_OPTIONS[path[:size]]})
+                break
+    return found
+
+
+def summarize_config(config):
+    """The parts of a merged CRI-O configuration that callers ask for most."""
+    crio = config.get("crio", {})
+    runtime = crio.get("runtime", {})
+    return {
+        "cgroup_manager": runtime.get("cgroup_manager"),
+        "default_runtime": runtime.get("default_runtime"),
+        "runtimes": runtime.get("runtimes", {}),
+        "socket": crio.get("api", {}).get("listen"),
+        "pause_image": crio.get("image", {}).get("pause_image"),
+        "storage_root": crio.get("root"),
+    }
+
+
+def parse_conditions(crictl_info):
+    """Readiness conditions of `crictl info` JSON as {type: bool}."""
+    try:
+        data = json.loads(crictl_info)
+    except ValueError:
+        return {}
+    conditions = (data.get("status") or {}).get("conditions") or []
+    return dict((c.get("type"), bool(c.get("status"))) for c in conditions if c.get("type"))

@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see COPYING or https://www.apache.org/licenses/LICENSE-2.0)
+"""Pure parsing helpers of crio_facts."""
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.nodeops.crio.plugins.module_utils import _crio_facts as cf
+from ansible_collections.nodeops.crio.plugins.module_utils._toml_read import loads
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
+
+# The shape of `crio config --default`: every option set, and runtime tables
+# documented in comments (abridged from CRI-O 1.36's output).
+DEFAULTS = """
+[crio]
+root = "/var/lib/containers/storage"
+[crio.api]
+listen = "/var/run/crio/crio.sock"
+[crio.runtime]
+# Each entry in the table should follow the format:
+#
+# [crio.runtime.runtimes.runtime-handler]
+# runtime_path = "/path/to/the/executable"
+# platform_runtime_paths = { "os/arch" = "/path/to/binary" }
+# default_annotations = {}
+cgroup_manager = "systemd"
+default_ulimits = [
+]
+[crio.runtime.runtimes.crun]
+runtime_path = "/usr/libexec/crio/crun"
+monitor_path = "/usr/libexec/crio/conmon"
+# [crio.runtime.workloads.workload-type]
+# activation_annotation = "io.crio/workload"
+# [crio.runtime.workloads.workload-type.resources]
+# cpushares = 0
+[crio.image]
+pause_image = "registry.k8s.io/pause:3.10.1"
+insecure_registries = [
+]
+"""
+
+
+@pytest.mark.parametrize(
+    "text, version",
+    [
+        ("crio version 1.36.3\nVersion:        1.36.3\nGitCommit:  abc\n", "1.36.3"),
+        ("Version:  1.33.0-rc.1\n", "1.33.0-rc.1"),
+        ("crio version 1.20.0\n", "1.20.0"),
+        ("something else", None),
+        ("", None),
+    ],
+)
+def test_parse_crio_version(text, version):
+    assert cf.parse_crio_version(text) == version
+
+
+@pytest.mark.parametrize(
+    "text, version",
+    [("crictl version v1.36.0\n", "1.36.0"), ("crictl version 1.29.1", "1.29.1"), ("nope", None)],
+)
+def test_parse_crictl_version(text, version):
+    assert cf.parse_crictl_version(text) == version
+
+
+def test_known_keys_read_set_and_commented_keys():
+    known = cf.known_keys(DEFAULTS)
+    assert ("crio", "runtime", "cgroup_manager") in known
+    assert ("crio", "runtime", "runtimes", "*", "runtime_path") in known
+    assert ("crio", "runtime", "runtimes", "*", "platform_runtime_paths") in known
+    assert ("crio", "runtime", "workloads", "*", "resources", "cpushares") in known
+
+
+@pytest.mark.parametrize(
+    "settings, unknown",
+    [
+        ({"crio": {"runtime": {"cgroup_manager": "cgroupfs"}}}, []),
+        ({"crio": {"runtime": {"cgroup_manger": "cgroupfs"}}}, ["crio.runtime.cgroup_manger"]),
+        ({"crio": {"runtime": {"runtimes": {"kata-qemu": {"runtime_path": "/k"}}}}}, []),
+        ({"crio": {"runtime": {"runtimes": {"kata": {"runtime_pat": "/k"}}}}}, ["crio.runtime.runtimes.kata.runtime_pat"]),
+        # map-valued options take any keys below them
+        ({"crio": {"runtime": {"runtimes": {"r": {"platform_runtime_paths": {"linux/arm64": "/x"}}}}}}, []),
+        ({"crio": {"runtime": {"workloads": {"w": {"resources": {"cpushares": 1, "cpu": 2}}}}}},
+         ["crio.runtime.workloads.w.resources.cpu"]),
+        ({"crio": {"imag": {"pause_image": "x"}}}, ["crio.imag.pause_image"]),
+        ({"crio": {"runtime": {"runtimes": {"has.dot": {"nope": 1}}}}}, ['crio.runtime.runtimes."has.dot".nope']),
+        ({}, []),
+    ],
+)
+def test_unknown_settings(settings, unknown):
+    assert cf.unknown_settings(settings, cf.known_keys(DEFAULTS)) == unknown
+
+
+def test_known_keys_of_crio_1_36():
+    with open(os.path.join(FIXTURES, "crio_facts", "crio-1.36.3-config-default.toml")) as handle:
+        known = cf.known_keys(handle.read())
+    settings = {"crio": {
+        "root": "/data/containers",
+        "runtime": {"cgroup_manager": "systemd", "timezone": "Local", "default_ulimits": ["nofile=5120:5120"],
+                    "runtimes": {"runc": {"runtime_path": "/usr/libexec/crio/runc", "monitor_path": "/x"}}},
+        "image": {"pause_image": "mirror:5000/pause:3.10.1", "pause_imag": "typo"},
+        "metrics": {"enable_metrics": True, "metrics_port": 9090},
+    }}
+    assert cf.unknown_settings(settings, known) == ["crio.image.pause_imag"]
+
+
+@pytest.mark.parametrize(
+    "document, settings, stale",
+    [
+        ({}, {"crio": {"runtime": {"pids_limit": 5}}}, []),
+        ({"crio": {"runtime": {"pids_limit": 5, "log_level": "debug"}}}, {"crio": {"runtime": {"pids_limit": 5}}},
+         [("crio", "runtime", "log_level")]),
+        # a runtime table is written whole: keys it lost are stale
+        ({"crio": {"runtime": {"runtimes": {"runc": {"runtime_path": "/a", "allowed_annotations": ["x"]}, "kata": {"x": 1}}}}},
+         {"crio": {"runtime": {"runtimes": {"runc": {"runtime_path": "/b"}}}}},
+         [("crio", "runtime", "runtimes", "runc", "allowed_annotations"), ("crio", "runtime", "runtimes", "kata", "x")]),
+        # an empty table that settings fill is not stale
+        ({"crio": {"metrics": {}}}, {"crio": {"metrics": {"enable_metrics": True}}}, []),
+        ({"crio": {"metrics": {}}}, {}, [("crio", "metrics")]),
+    ],
+)
+def test_stale_keys(document, settings, stale):
+    assert cf.stale_keys(document, settings) == stale
+
+
+def test_removed_settings_say_where_they_live_now():
+    found = cf.removed_settings({"crio": {"file_locking": False, "image": {"registries": ["docker.io"], "pause_image": "x"}}})
+    assert [f["key"] for f in found] == ["crio.file_locking", "crio.image.registries"]
+    assert "unqualified-search-registries" in found[1]["message"]
+
+
+def test_removed_options_of_the_2020_file():
+    with open(os.path.join(FIXTURES, "crio-2020.conf")) as handle:
+        found = cf.removed_settings(loads(handle.read()))
+    keys = sorted(f["key"] for f in found)
+    assert keys == sorted([
+        "crio.file_locking", "crio.file_locking_path", "crio.image.registries", "crio.image.insecure_registries",
+        "crio.runtime.conmon", "crio.runtime.conmon_env", "crio.runtime.default_mounts",
+    ])
+
+
+@pytest.mark.parametrize(
+    "header, parts",
+    [
+        ("crio.runtime", ("crio", "runtime")),
+        ('crio.runtime.runtimes."kata.qemu"', ("crio", "runtime", "runtimes", "kata.qemu")),
+        ("crio.runtime.runtimes.'lit'", ("crio", "runtime", "runtimes", "lit")),
+    ],
+)
+def test_split_header(header, parts):
+    assert cf.split_header(header) == parts
+
+
+def test_summarize_config():
+    summary = cf.summarize_config(loads(DEFAULTS))
+    assert summary["cgroup_manager"] == "systemd"
+    assert summary["socket"] == "/var/run/crio/crio.sock"
+    assert summary["pause_image"] == "registry.k8s.io/pause:3.10.1"
+    assert list(summary["runtimes"]) == ["crun"]
+    assert cf.summarize_config({})["cgroup_manager"] is None
+
+
+def test_parse_conditions():
+    info = {"status": {"conditions": [
+        {"type": "RuntimeReady", "status": True, "reason": "", "message": ""},
+        {"type": "NetworkReady", "status": False, "reason": "NetworkPluginNotReady", "message": "no CNI"},
+    ]}}
+    assert cf.parse_conditions(json.dumps(info)) == {"RuntimeReady": True, "NetworkReady": False}
+    assert cf.parse_conditions("not json") == {}
+    assert cf.parse_conditions("{}") == {}
