@@ -1,0 +1,235 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""Controller half shared by the config modules, in the manner of ansible.builtin.template.
+
+Read the file on the managed node (stat + slurp), compute the new text here
+with the pure editors in module_utils, and write it back through
+ansible.builtin.copy, which brings check mode, backup, validate,
+owner/group/mode and atomic replacement.  Every argument is checked before
+the first remote call.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import posixpath
+import time
+import typing as t
+
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS
+from ansible.plugins.action import ActionBase
+from ansible.utils.hashing import checksum_s
+
+_ATTRIBUTE_OPTIONS = tuple(name for name in FILE_COMMON_ARGUMENTS if name != 'unsafe_writes')
+
+
+class ConfigError(Exception):
+    """Bad input, or a host state the action refuses; the task fails with this message."""
+
+
+class Outcome:
+    """What an edit wants: the new text (None: no file), and the keys it changed."""
+
+    def __init__(self, text: str | None, changed_keys: list[str], warnings: t.Sequence[str] = ()) -> None:
+        self.text = text
+        self.changed_keys = changed_keys
+        self.warnings = list(warnings)
+
+
+def drop_in_directory(path: str) -> str | None:
+    """The nearest ancestor directory of path whose name ends in `.d`, if any.
+
+    Programs read such drop-in directories file by file, and CRI-O reads
+    crio.conf.d recursively whatever the file names, so a backup there
+    (x.conf.1234.2026-01-01@10:00:00~) would be loaded as configuration.
+    """
+    directory = posixpath.dirname(posixpath.normpath(path))
+    while directory not in ('/', ''):
+        if posixpath.basename(directory).endswith('.d'):
+            return directory
+        directory = posixpath.dirname(directory)
+    return None
+
+
+def backup_path(path: str, directory: str | None, now: float, pid: int) -> str:
+    """A backup name as ansible.builtin.copy makes them, optionally in another directory."""
+    stamp = time.strftime('%Y-%m-%d@%H:%M:%S', time.localtime(now))
+    name = '%s.%d.%s~' % (posixpath.basename(path), pid, stamp)
+    return posixpath.join(directory or posixpath.dirname(path), name)
+
+
+class ConfigFileAction(ActionBase):
+    """Base of the action plugins; subclasses set argument_spec and implement edit()."""
+
+    # No early remote temp directory: nothing may reach the host before the
+    # arguments are checked; _write makes one when it has a file to send.
+    TRANSFERS_FILES = False
+    argument_spec: dict[str, dict] = {}
+
+    def precheck(self, raw_args: t.Mapping[str, object]) -> None:
+        """Checks on the task arguments as given, before spec validation coerces them."""
+
+    def prepare(self, args: dict[str, t.Any]) -> list[str]:
+        """Checks and conversions on validated arguments; returns warnings."""
+        return []
+
+    def edit(self, path: str, old: str | None, args: dict[str, t.Any]) -> Outcome:
+        """The new text for the file at path, which holds old (None: missing)."""
+        raise NotImplementedError
+
+    def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        try:
+            result.update(self._run(task_vars or {}))
+        except ConfigError as error:
+            result.update(failed=True, msg=str(error))
+        except AnsibleActionFail as error:
+            result.update(failed=True, msg=error.message)
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def _run(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        self.precheck(self._task.args)
+        dummy, args = self.validate_argument_spec(argument_spec=dict(self.argument_spec, **FILE_COMMON_ARGUMENTS))
+        warnings = self.prepare(args)
+        if args['validate'] is not None and '%s' not in args['validate']:
+            raise ConfigError('validate: the command must contain %%s where the new file goes, got %r' % args['validate'])
+        # Only a path starting with ~ asks the node anything here (its home directory).
+        path = self._remote_path('path', self._task.args.get('path', args['path']))
+        backup_dir = self._backup_dir(path, args)
+
+        stat = self._stat(path, task_vars)
+        old = self._read(path, task_vars) if stat['exists'] else None
+        outcome = self.edit(path, old, args)
+        result: dict[str, t.Any] = dict(changed=False, path=path, changed_keys=outcome.changed_keys)
+        if outcome.text is None:
+            result.update(self._delete(path, old, args, backup_dir, task_vars))
+        elif old is None or outcome.text != old:
+            result.update(self._write(path, old, outcome.text, args, backup_dir, task_vars))
+        elif any(args[name] is not None for name in _ATTRIBUTE_OPTIONS):
+            result.update(self._set_attributes(path, args, task_vars))
+        warnings += outcome.warnings
+        if warnings:
+            result['warnings'] = warnings
+        return result
+
+    # arguments -------------------------------------------------------------
+
+    def _remote_path(self, option: str, value: object) -> str:
+        # type=path would expand ~ and $VARS on the controller; the path lives on the node.
+        path = self._remote_expand_user(str(value)) if str(value).startswith('~') else str(value)
+        if not posixpath.isabs(path):
+            raise ConfigError('%s: expected an absolute path on the managed node, got %r' % (option, value))
+        return posixpath.normpath(path)
+
+    def _backup_dir(self, path: str, args: dict[str, t.Any]) -> str | None:
+        if not args['backup']:
+            return None
+        if args['backup_dir'] is not None:
+            directory = self._remote_path('backup_dir', self._task.args['backup_dir'])
+            enclosing = drop_in_directory(posixpath.join(directory, 'backup'))
+            if enclosing:
+                raise ConfigError('backup_dir: %s is inside %s, a drop-in directory that is read file by file; '
+                                  'choose a directory outside it' % (directory, enclosing))
+            return directory
+        directory = drop_in_directory(path)
+        if directory:
+            raise ConfigError('backup: a backup next to %s would sit in %s, a drop-in directory that is read file by '
+                              'file (CRI-O reads crio.conf.d recursively, whatever the names), so it would be loaded '
+                              'as configuration; set backup_dir to a directory outside it, e.g. /var/backups/crio'
+                              % (path, directory))
+        return None
+
+    # remote calls ----------------------------------------------------------
+
+    def _module(self, name: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any], what: str) -> dict[str, t.Any]:
+        result = self._execute_module(module_name=name, module_args=module_args, task_vars=task_vars)
+        if result.get('failed'):
+            detail = result.get('msg') or result.get('module_stderr') or result.get('module_stdout') or 'unknown error'
+            for stream in ('stdout', 'stderr'):
+                if str(result.get(stream) or '').strip():
+                    detail += '; %s: %s' % (stream, str(result[stream]).strip())
+            raise ConfigError('%s: %s' % (what, detail))
+        return result
+
+    def _remote_stat(self, path: str, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        try:
+            return self._execute_remote_stat(path, all_vars=task_vars, follow=True, checksum=False)
+        except AnsibleError as error:
+            raise ConfigError(error.message) from None
+
+    def _stat(self, path: str, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        stat = self._remote_stat(path, task_vars)
+        if stat['exists'] and not stat.get('isreg', True):
+            raise ConfigError('%s is not a regular file' % path)
+        return stat
+
+    def _read(self, path: str, task_vars: dict[str, t.Any]) -> str:
+        content = self._module('ansible.builtin.slurp', dict(src=path), task_vars, 'cannot read %s' % path)['content']
+        try:
+            return base64.b64decode(content).decode('utf-8')
+        except UnicodeDecodeError as error:
+            raise ConfigError('%s is not UTF-8 text (byte %d): left unchanged' % (path, error.start)) from None
+
+    def _diff(self, path: str, old: str | None, new: str) -> dict[str, t.Any]:
+        if not self._task.diff:
+            return {}
+        return dict(diff=dict(before=old or '', after=new, before_header=path, after_header=path))
+
+    def _write(self, path: str, old: str | None, new: str, args: dict[str, t.Any], backup_dir: str | None,
+               task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        if old is None:
+            parent = posixpath.dirname(path)
+            if not self._remote_stat(parent, task_vars).get('isdir'):
+                raise ConfigError('cannot create %s: the directory %s does not exist' % (path, parent))
+        result: dict[str, t.Any] = dict(changed=True, **self._diff(path, old, new))
+        if self._task.check_mode:
+            return result
+        if old is not None and backup_dir is not None:
+            result['backup_file'] = self._backup(path, backup_dir, task_vars)
+        if self._connection._shell.tmpdir is None:
+            self._make_tmp_path()
+        source = self._connection._shell.join_path(self._connection._shell.tmpdir, 'source')
+        self._transfer_data(source, new)
+        self._fixup_perms2((self._connection._shell.tmpdir, source))
+        copy_args = dict(src=source, dest=path, follow=True, checksum=checksum_s(new), validate=args['validate'],
+                         backup=bool(args['backup'] and backup_dir is None), unsafe_writes=args['unsafe_writes'])
+        copy_args.update((name, args[name]) for name in _ATTRIBUTE_OPTIONS if args[name] is not None)
+        copied = self._module('ansible.builtin.copy', copy_args, task_vars, '%s was left unchanged' % path)
+        if copied.get('backup_file'):
+            result['backup_file'] = copied['backup_file']
+        return result
+
+    def _delete(self, path: str, old: str | None, args: dict[str, t.Any], backup_dir: str | None,
+                task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        if old is None:
+            return {}
+        result: dict[str, t.Any] = dict(changed=True, **self._diff(path, old, ''))
+        if self._task.check_mode:
+            return result
+        if args['backup']:
+            result['backup_file'] = self._backup(path, backup_dir, task_vars)
+        self._module('ansible.builtin.file', dict(path=path, state='absent'), task_vars, 'cannot remove %s' % path)
+        return result
+
+    def _backup(self, path: str, directory: str | None, task_vars: dict[str, t.Any]) -> str:
+        target = backup_path(path, directory, time.time(), os.getpid())
+        if directory is not None:
+            self._module('ansible.builtin.file', dict(path=directory, state='directory'), task_vars,
+                         'cannot create the backup directory %s' % directory)
+        self._module('ansible.builtin.copy', dict(src=path, dest=target, remote_src=True, mode='preserve'), task_vars,
+                     'cannot back up %s, left it unchanged' % path)
+        return target
+
+    def _set_attributes(self, path: str, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        file_args = dict(path=path, state='file', follow=True, unsafe_writes=args['unsafe_writes'])
+        file_args.update((name, args[name]) for name in _ATTRIBUTE_OPTIONS if args[name] is not None)
+        done = self._module('ansible.builtin.file', file_args, task_vars, 'cannot set the attributes of %s' % path)
+        result: dict[str, t.Any] = dict(changed=bool(done.get('changed')))
+        if self._task.diff and done.get('diff'):
+            result['diff'] = done['diff']
+        return result

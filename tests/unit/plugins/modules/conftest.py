@@ -1,0 +1,18 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""Module code runs as on a managed node here, whatever ran before it.
+
+Importing Ansible's controller code (the action plugin tests do) flips
+ansible.module_utils._internal.is_controller, after which module warnings go
+to the controller's display instead of into the module result.
+"""
+
+from __future__ import annotations
+
+import pytest
+from ansible.module_utils import _internal
+
+
+@pytest.fixture(autouse=True)
+def module_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_internal, 'is_controller', False)
