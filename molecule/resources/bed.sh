@@ -35,8 +35,8 @@ docker_engine() {
   if docker info >/dev/null 2>&1; then return 0; fi
   say "starting dockerd (log: $cache/dockerd.log)"
   nohup dockerd >"$cache/dockerd.log" 2>&1 &
-  local i
-  for i in $(seq 60); do
+
+  for _ in $(seq 60); do
     docker info >/dev/null 2>&1 && return 0
     sleep 1
   done
@@ -73,7 +73,7 @@ oci_image() {
 # The mirror: the node image plus an OCI registry and an HTTP server for the
 # bundles; its registry holds a pause image and a busybox image.
 mirror() {
-  local stamp work cid ip tries
+  local stamp work cid ip
   stamp=$(key "$here/mirror/serve" "$here/mirror/registry.yml" "$here/mirror/pause.c" \
     "$(docker image inspect -f '{{.Id}}' nodeops-crio/node:debian12)" "$(dpkg-query -W busybox-static docker-registry)")
   if image_exists "nodeops-crio/mirror:$stamp"; then
@@ -97,7 +97,7 @@ mirror() {
   docker cp "$here/mirror/registry.yml" "$cid:/etc/mirror-registry.yml"
   docker start "$cid" >/dev/null
   ip=$(docker inspect -f '{{.NetworkSettings.IPAddress}}' "$cid")
-  for tries in $(seq 30); do
+  for _ in $(seq 30); do
     python3 - "$ip" <<'PY' && break
 import sys, urllib.request
 urllib.request.urlopen(f"http://{sys.argv[1]}:5000/v2/", timeout=2)
