@@ -1,6 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: nodeops.crio contributors
-# Apache License 2.0 (see COPYING or https://www.apache.org/licenses/LICENSE-2.0)
+# Apache License 2.0 (see LICENSE)
 """Pure helpers of nodeops.crio.crio_facts: they read what crio and crictl
 print and what configuration files hold. No I/O here, so they are tested on
 their own (tests/unit/plugins/module_utils/test_crio_facts_utils.py)."""

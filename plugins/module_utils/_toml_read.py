@@ -1,6 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: nodeops.crio contributors
-# Apache License 2.0 (see COPYING or https://www.apache.org/licenses/LICENSE-2.0)
+# Apache License 2.0 (see LICENSE)
 """Read-only TOML for managed nodes.
 
 Managed nodes have only their distribution's Python (DESIGN principle 1).

@@ -1,6 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: nodeops.crio contributors
-# Apache License 2.0 (see COPYING or https://www.apache.org/licenses/LICENSE-2.0)
+# Apache License 2.0 (see LICENSE)
 """The node-side TOML reader: its fallback must agree with tomllib."""
 
 import math

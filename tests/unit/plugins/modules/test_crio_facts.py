@@ -1,6 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: nodeops.crio contributors
-# Apache License 2.0 (see COPYING or https://www.apache.org/licenses/LICENSE-2.0)
+# Apache License 2.0 (see LICENSE)
 """crio_facts through main(), on a node faked at the run_command level with
 real outputs of CRI-O 1.36.3 (tests/unit/fixtures/crio_facts)."""
 
