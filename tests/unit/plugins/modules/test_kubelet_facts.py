@@ -1,0 +1,66 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""How kubelet_facts reads systemd's view of kubelet.service."""
+
+import pytest
+
+from ansible_collections.nodeops.crio.plugins.module_utils._kubelet_flags import FlagsError
+from ansible_collections.nodeops.crio.plugins.modules.kubelet_facts import environment, exec_start, expand, unit_properties
+
+# systemctl show kubelet.service on a kubeadm node (10-kubeadm.conf drop-in).
+SHOW = """\
+LoadState=loaded
+ExecStart={ path=/usr/bin/kubelet ; argv[]=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS \
+$KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS ${SINGLE} --v 3 ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; \
+pid=0 ; code=(null) ; status=0/0 }
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf" \
+KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml SINGLE=--one=a
+EnvironmentFiles=/var/lib/kubelet/kubeadm-flags.env (ignore_errors=yes)
+EnvironmentFiles=/etc/default/kubelet (ignore_errors=yes)
+"""
+
+
+def test_unit_properties_and_exec_start():
+    props = unit_properties(SHOW)
+    assert props["EnvironmentFiles"] == ["/var/lib/kubelet/kubeadm-flags.env (ignore_errors=yes)",
+                                         "/etc/default/kubelet (ignore_errors=yes)"]
+    path, words = exec_start(props["ExecStart"][0])
+    assert path == "/usr/bin/kubelet"
+    assert words[1:] == ["$KUBELET_KUBECONFIG_ARGS", "$KUBELET_CONFIG_ARGS", "$KUBELET_KUBEADM_ARGS",
+                         "$KUBELET_EXTRA_ARGS", "${SINGLE}", "--v", "3"]
+
+
+def test_flags_carry_their_file_and_variable(tmp_path):
+    kubeadm = tmp_path / "kubeadm-flags.env"
+    kubeadm.write_text('KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///x --node-ip 10.0.0.7"\n')
+    show = SHOW.replace("/var/lib/kubelet/kubeadm-flags.env", str(kubeadm)).replace("/etc/default/kubelet", str(tmp_path / "none"))
+    props = unit_properties(show)
+    assignments, files = environment(props)
+    assert files == [dict(path=str(kubeadm), optional=True, exists=True, variables=["KUBELET_KUBEADM_ARGS"]),
+                     dict(path=str(tmp_path / "none"), optional=True, exists=False, variables=[])]
+    flags = expand(exec_start(props["ExecStart"][0])[1][1:], assignments)
+    assert [(f["name"], f["value"], f["file"], f["variable"]) for f in flags] == [
+        ("bootstrap-kubeconfig", "/etc/kubernetes/bootstrap-kubelet.conf", "", "KUBELET_KUBECONFIG_ARGS"),
+        ("kubeconfig", "/etc/kubernetes/kubelet.conf", "", "KUBELET_KUBECONFIG_ARGS"),
+        ("config", "/var/lib/kubelet/config.yaml", "", "KUBELET_CONFIG_ARGS"),
+        ("container-runtime-endpoint", "unix:///x", str(kubeadm), "KUBELET_KUBEADM_ARGS"),
+        ("node-ip", "10.0.0.7", str(kubeadm), "KUBELET_KUBEADM_ARGS"),
+        ("one", "a", "", "SINGLE"),
+        ("v", "3", "", ""),
+    ]
+
+
+def test_a_file_overrides_environment_and_an_empty_variable_adds_nothing(tmp_path):
+    extra = tmp_path / "kubelet"
+    extra.write_text("KUBELET_CONFIG_ARGS=--config=/etc/kubelet.yaml\nKUBELET_EXTRA_ARGS=\n")
+    props = unit_properties(SHOW.replace("/etc/default/kubelet", str(extra)))
+    flags = expand(["$KUBELET_CONFIG_ARGS", "$KUBELET_EXTRA_ARGS"], environment(props)[0])
+    assert [(f["name"], f["value"], f["file"]) for f in flags] == [("config", "/etc/kubelet.yaml", str(extra))]
+
+
+def test_a_word_kubelet_would_not_take_names_its_origin(tmp_path):
+    extra = tmp_path / "kubelet"
+    extra.write_text("KUBELET_EXTRA_ARGS=stray --v=2\n")
+    props = unit_properties(SHOW.replace("/etc/default/kubelet", str(extra)))
+    with pytest.raises(FlagsError, match="^KUBELET_EXTRA_ARGS in %s: 'stray' is not a flag" % extra):
+        expand(["$KUBELET_EXTRA_ARGS"], environment(props)[0])
