@@ -1,0 +1,231 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""Set keys in block-style YAML files without rewriting them.
+
+KubeletConfiguration files, kubeadm's instance-config.yaml and kubeadm
+configuration files are owned by people and by kubeadm; their comments, order
+and quoting must survive an edit. A YAML library that loads and dumps the
+file loses some of that, so this module edits lines: it finds a key by its
+indentation, replaces the value on that line (keeping the quoting style and a
+trailing comment) or adds the key at the end of its mapping. Every result is
+loaded again and must equal the intended data, so an edit this simple approach
+gets wrong fails instead of being written.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import yaml
+
+_MARKER = re.compile(r"^(---|\.\.\.)(\s|$)")
+_PLAIN_SAFE = re.compile(r"[A-Za-z0-9_/.][A-Za-z0-9_./:@+=-]*")
+
+
+class YamlEditError(ValueError):
+    """The file cannot be edited line by line without guessing."""
+
+
+def _is_content(line):
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#") and not _MARKER.match(line)
+
+
+def _indent(line):
+    return len(line) - len(line.lstrip(" "))
+
+
+def render_scalar(value, style=""):
+    """YAML text for a value; strings keep the given quote style where they can."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if not isinstance(value, str):
+        return json.dumps(value)
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if style == "" and _PLAIN_SAFE.fullmatch(value) and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value)
+
+
+def _split_value(rest):
+    """Split the text after "key:" into (lead, style, value, trailing_comment)."""
+    body = rest.lstrip(" ")
+    lead = rest[: len(rest) - len(body)]
+    if body[:1] in ("'", '"'):
+        quote, pos = body[0], 1
+        while pos < len(body):
+            if quote == '"' and body[pos] == "\\":
+                pos += 2
+                continue
+            if body[pos] == quote:
+                if quote == "'" and body[pos + 1: pos + 2] == "'":
+                    pos += 2
+                    continue
+                return lead, quote, body[: pos + 1], body[pos + 1:]
+            pos += 1
+        raise YamlEditError("an unterminated quoted value: %s" % body)
+    comment = 0 if body.startswith("#") else body.find(" #")
+    value = body if comment < 0 else body[:comment].rstrip()
+    return lead, "", value, body[len(value):]
+
+
+class _Document:
+    """One YAML document as lines, edited in place."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        content = [i for i, line in enumerate(lines) if _is_content(line)]
+        self.first = content[0] if content else None
+        if self.first is not None and lines[self.first].lstrip()[:1] in ("{", "["):
+            raise YamlEditError("the document is in flow style ({...}); only block-style YAML can be edited")
+        self.step = 2
+        for i in content:
+            if _indent(lines[i]) > _indent(lines[self.first]):
+                self.step = _indent(lines[i]) - _indent(lines[self.first])
+                break
+
+    def _next_content(self, start, end):
+        for i in range(start, end):
+            if _is_content(self.lines[i]):
+                return i
+        return None
+
+    def _value_end(self, key_line, end, indent):
+        """End of the value of the key on key_line: the next line at the key's level."""
+        for i in range(key_line + 1, end):
+            line = self.lines[i]
+            if _is_content(line) and (_indent(line) < indent or (
+                    _indent(line) == indent and not line.lstrip().startswith("- ") and line.strip() != "-")):
+                return i
+        return end
+
+    def _last_content(self, start, end):
+        last = None
+        for i in range(start, end):
+            if _is_content(self.lines[i]):
+                last = i
+        return last
+
+    def _find_key(self, key, start, end, indent):
+        pattern = re.compile(r"^ {%d}(?:%s|\"%s\"|'%s')\s*:(?=\s|$)" % ((indent,) + (re.escape(key),) * 3))
+        for i in range(start, end):
+            if pattern.match(self.lines[i]):
+                return i, pattern.match(self.lines[i]).end()
+        return None, None
+
+    def _insert(self, path, value, start, end, indent, key_line=None):
+        """Add path (a key and maybe its parents) at the end of a mapping."""
+        after = self._last_content(start, end)
+        at = (after if after is not None else key_line) + 1
+        new = []
+        for depth, key in enumerate(path):
+            pad = " " * (indent + depth * self.step)
+            if depth == len(path) - 1:
+                new.append("%s%s: %s\n" % (pad, key, render_scalar(value)))
+            else:
+                new.append("%s%s:\n" % (pad, key))
+        if at > 0 and not self.lines[at - 1].endswith("\n"):
+            self.lines[at - 1] += "\n"
+        self.lines[at:at] = new
+
+    def set(self, path, value, start=None, end=None, indent=None, parent_line=None):
+        if start is None:
+            if self.first is None:
+                self._insert(path, value, 0, len(self.lines), 0, key_line=len(self.lines) - 1)
+                return
+            start, end, indent = self.first, len(self.lines), _indent(self.lines[self.first])
+        key_line, value_at = self._find_key(path[0], start, end, indent)
+        if key_line is None:
+            self._insert(path, value, start, end, indent, key_line=parent_line)
+            return
+        value_end = self._value_end(key_line, end, indent)
+        child = self._next_content(key_line + 1, value_end)
+        line = self.lines[key_line]
+        ending = line[len(line.rstrip("\r\n")):]
+        lead, style, old, comment = _split_value(line[value_at:len(line) - len(ending)])
+        if len(path) > 1:
+            if child is None:
+                if old not in ("", "{}", "null", "~"):
+                    raise YamlEditError("%s is not a mapping" % path[0])
+                self.lines[key_line] = line[:value_at] + (comment and " " + comment.lstrip()) + ending
+                self._insert(path[1:], value, key_line + 1, key_line + 1, indent + self.step, key_line=key_line)
+                return
+            self.set(path[1:], value, child, value_end, _indent(self.lines[child]), key_line)
+            return
+        if child is not None or old[:1] in ("|", ">", "&", "*", "!"):
+            raise YamlEditError("%s holds a block or tagged value; it cannot be replaced line by line" % path[0])
+        self.lines[key_line] = line[:value_at] + (lead or " ") + render_scalar(value, style) + comment + ending
+
+
+def _documents(text):
+    """Split a YAML stream into documents (lists of lines), markers included."""
+    docs, current = [], []
+    for line in text.splitlines(True):
+        if line.startswith("---") and _MARKER.match(line) and any(_is_content(x) for x in current):
+            docs.append(current)
+            current = []
+        current.append(line)
+    docs.append(current)
+    return docs
+
+
+def _same(current, value):
+    """Equal data; True and 1 differ in YAML, a str subclass (a templated value) does not."""
+    return current == value and isinstance(current, bool) == isinstance(value, bool)
+
+
+def _apply(data, path, value):
+    node = data
+    for key in path[:-1]:
+        if node.get(key) is None:
+            node[key] = {}
+        node = node[key]
+    node[path[-1]] = value
+
+
+def _lookup(data, path):
+    node = data
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return False, None
+        node = node[key]
+    return True, node
+
+
+def set_values(text, settings, kinds=None):
+    """Set each (path, value) of settings in the matching documents of text.
+
+    kinds: only documents whose "kind" is in it (None: every mapping).
+    Returns (new_text, changed) with changed a list of dotted paths.
+    """
+    changed = []
+    out = []
+    for lines in _documents(text):
+        chunk = "".join(lines)
+        try:
+            data = yaml.safe_load(chunk)
+        except yaml.YAMLError as exc:
+            raise YamlEditError("not valid YAML: %s" % exc)
+        if data is None and kinds is None and not any(_is_content(x) for x in lines):
+            data = {}
+        if not isinstance(data, dict) or (kinds is not None and data.get("kind") not in kinds):
+            out.append(chunk)
+            continue
+        doc, expected = _Document(list(lines)), copy.deepcopy(data)
+        for path, value in settings:
+            found, current = _lookup(data, path)
+            if found and _same(current, value):
+                continue
+            doc.set(list(path), value)
+            _apply(expected, path, value)
+            changed.append(".".join(path))
+        result = "".join(doc.lines)
+        if (yaml.safe_load(result) or {}) != expected:
+            raise YamlEditError("editing %s line by line would not give the intended data" % ", ".join(changed))
+        out.append(result)
+    return "".join(out), changed
