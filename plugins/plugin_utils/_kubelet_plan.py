@@ -1,0 +1,193 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""What the kubelet role changes, and what must stop it before it changes anything.
+
+Input: kubelet's facts (nodeops.crio.kubelet_facts), the text of its
+KubeletConfiguration file, what CRI-O answered, and the role's options.
+Output: the keys for the configuration file, the flag edits per environment
+file, and the preflight problems, each a message that says what to do.
+Pure, so every rule is unit-tested without a node.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+EXTRA_ARGS = "KUBELET_EXTRA_ARGS"
+
+# kubelet options the role owns: configuration key and flag of each.
+_OPTIONS = (
+    ("containerRuntimeEndpoint", "container-runtime-endpoint"),
+    ("imageServiceEndpoint", "image-service-endpoint"),
+    ("cgroupDriver", "cgroup-driver"),
+    ("runtimeRequestTimeout", "runtime-request-timeout"),
+)
+
+# Why a flag kubelet refuses is gone, and where its job went.
+_HINTS = {
+    "container-runtime": "kubelet 1.27 removed it; every kubelet now talks to a CRI runtime",
+    "pod-infra-container-image": "CRI-O's pause_image decides the pause image now: crio_pause_image in nodeops.crio.crio",
+    "network-plugin": "kubelet 1.24 removed it with dockershim; CRI-O runs CNI itself",
+    "cni-bin-dir": "kubelet 1.24 removed it with dockershim; CRI-O's plugin_dirs has the job",
+    "cni-conf-dir": "kubelet 1.24 removed it with dockershim; CRI-O's network_dir has the job",
+    "docker-endpoint": "kubelet 1.24 removed it with dockershim",
+}
+
+
+def _minor(version):
+    match = re.match(r"v?(\d+)\.(\d+)", version or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _where(flag):
+    if flag["file"]:
+        return "%s in %s" % (flag["variable"], flag["file"])
+    return "kubelet.service itself (ExecStart= or Environment=)"
+
+
+def read_config(text, path):
+    """(data, problem) for a KubeletConfiguration file's text."""
+    if text is None:
+        return None, "kubelet's --config names %s, which does not exist; create it or fix the flag" % path
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return None, "%s is not valid YAML (%s); kubelet cannot start with it either: fix it first" % (path, exc)
+    data = {} if data is None else data
+    if not isinstance(data, dict) or data.get("kind", "KubeletConfiguration") != "KubeletConfiguration":
+        return None, "%s is not a KubeletConfiguration; check kubelet's --config flag" % path
+    return data, None
+
+
+def _version_problems(kubelet, crio, options):
+    problems = []
+    kube, runtime = _minor(kubelet["version"]), _minor(crio.get("version"))
+    if kube and kube < (1, 24):
+        problems.append(
+            "kubelet %s needs --container-runtime=remote for any CRI runtime, a flag this role never writes "
+            "(kubelet 1.27 refuses it): upgrade kubelet to 1.24 or later first" % kubelet["version"])
+    if not runtime:
+        problems.append("CRI-O's version is unknown (is crio installed? run nodeops.crio.crio first)")
+    elif options["check_skew"] and kube and not (kube[1] <= runtime[1] <= kube[1] + 1 and kube[0] == runtime[0]):
+        problems.append(
+            "CRI-O %s and kubelet %s are outside the supported skew: CRI-O 1.X is made for Kubernetes 1.X, and "
+            "during an upgrade CRI-O may be one minor ahead. Install CRI-O %d.%d (crio_version), upgrade kubelet, "
+            "or set kubelet_check_skew: false if you know this pair works"
+            % (crio["version"], kubelet["version"], kube[0], kube[1]))
+    return problems
+
+
+def _cri_problems(cri, options):
+    if not cri.get("answers"):
+        return ["CRI-O does not answer on %s (%s): start it (systemctl start crio; journalctl -u crio), converge "
+                "nodeops.crio.crio first, or set kubelet_crio_endpoint to its socket"
+                % (options["endpoint"], cri.get("message") or "no answer")]
+    if cri.get("runtime_name") != "cri-o":
+        return ["%s answers as %r, not CRI-O: set kubelet_crio_endpoint to CRI-O's socket"
+                % (options["endpoint"], cri.get("runtime_name"))]
+    return []
+
+
+def _driver(kubelet, config):
+    """(driver, where) kubelet uses: a flag wins over the file, the file over kubelet's default."""
+    flags = [flag for flag in kubelet["flags"] if flag["name"] == "cgroup-driver"]
+    if flags:
+        return flags[-1]["value"], "--cgroup-driver in " + _where(flags[-1])
+    if config is not None and config.get("cgroupDriver"):
+        return config["cgroupDriver"], "cgroupDriver in " + kubelet["config_file"]
+    return "cgroupfs", "kubelet's default, no cgroupDriver set"
+
+
+def _wanted(kubelet, crio, options):
+    """The value of every option the role owns: {config key: value}."""
+    values = {
+        "containerRuntimeEndpoint": options["endpoint"],
+        "imageServiceEndpoint": options["image_endpoint"] or options["endpoint"],
+        "runtimeRequestTimeout": options["timeout"],
+    }
+    if options["fix_cgroup_driver"] and crio.get("cgroup_manager"):
+        values["cgroupDriver"] = crio["cgroup_manager"]
+    return values
+
+
+def _in_config(kubelet, key):
+    """Whether the option belongs in the configuration file (else in a flag)."""
+    if not kubelet["config_file"]:
+        return False
+    if key in ("containerRuntimeEndpoint", "imageServiceEndpoint"):
+        return (_minor(kubelet["version"]) or (0, 0)) >= (1, 27)
+    return True
+
+
+def plan(kubelet, config_text, crio, cri, options):
+    """The role's changes and preflight problems; see the module docstring."""
+    problems = _version_problems(kubelet, crio, options) + _cri_problems(cri, options)
+    config = None
+    if kubelet["config_file"]:
+        config, problem = read_config(config_text, kubelet["config_file"])
+        problems += [problem] if problem else []
+
+    driver, where = _driver(kubelet, config)
+    if crio.get("cgroup_manager") and driver != crio["cgroup_manager"] and not options["fix_cgroup_driver"]:
+        problems.append(
+            "kubelet's cgroup driver is %s (%s) but CRI-O's cgroup_manager is %s; pods would fail "
+            "(\"Failed to create existing container\"). Set kubelet_fix_cgroup_driver: true to make kubelet follow "
+            "CRI-O, or set CRI-O's cgroup_manager to %s (crio_cgroup_manager)" % (driver, where, crio["cgroup_manager"], driver))
+
+    wanted = _wanted(kubelet, crio, options)
+    config_settings, set_flags, remove = {}, {}, set()
+    for key, flag in _OPTIONS:
+        if key not in wanted:
+            continue
+        if _in_config(kubelet, key):
+            config_settings[key] = wanted[key]
+            remove.add(flag)
+        else:
+            set_flags[flag] = wanted[key]
+
+    rejected = set()
+    for flag in kubelet["rejected_flags"]:
+        hint = _HINTS.get(flag["name"])
+        if options["remove_rejected_flags"] and flag["file"]:
+            rejected.add(flag["name"])
+            continue
+        problems.append("kubelet %s refuses --%s from %s: %s%s. Remove it there%s" % (
+            kubelet["version"], flag["name"], _where(flag), flag["message"], " (%s)" % hint if hint else "",
+            ", or set kubelet_remove_rejected_flags: true to let this role do it" if flag["file"] else ""))
+
+    edits, placed = {}, set()
+    for flag in kubelet["flags"]:
+        name = flag["name"]
+        if name not in remove | rejected | set(set_flags):
+            continue
+        if not flag["file"]:
+            problems.append("--%s is set in kubelet.service itself (ExecStart= or Environment=), where this role "
+                            "does not edit: move it to %s in %s, or remove it" % (name, EXTRA_ARGS, options["extra_args_file"]))
+            continue
+        edit = edits.setdefault((flag["file"], flag["variable"]), dict(set={}, remove=[]))
+        if name in set_flags:
+            edit["set"][name] = set_flags[name]
+            placed.add(name)
+        elif name not in edit["remove"]:
+            edit["remove"].append(name)
+
+    missing = dict((name, value) for name, value in set_flags.items() if name not in placed)
+    if missing:
+        files = [entry["path"] for entry in kubelet["environment_files"]]
+        if EXTRA_ARGS not in kubelet["referenced_variables"] or options["extra_args_file"] not in files:
+            problems.append("kubelet needs %s, and kubelet.service does not read %s from %s: add "
+                            "EnvironmentFile=-%s and $%s to its ExecStart, or set kubelet_extra_args_file"
+                            % (", ".join("--" + name for name in sorted(missing)), EXTRA_ARGS, options["extra_args_file"],
+                               options["extra_args_file"], EXTRA_ARGS))
+        edit = edits.setdefault((options["extra_args_file"], EXTRA_ARGS), dict(set={}, remove=[]))
+        edit["set"].update(missing)
+
+    return dict(
+        config_settings=config_settings,
+        config=config or {},
+        flag_edits=[dict(path=path, variable=variable, **edit) for (path, variable), edit in sorted(edits.items())],
+        cgroup_driver=dict(current=driver, source=where, wanted=crio.get("cgroup_manager")),
+        problems=problems,
+    )
