@@ -20,6 +20,9 @@ import re
 
 import yaml
 
+# The same quoted-scalar rules as in crictl.yaml (YAML's own).
+from ansible_collections.nodeops.crio.plugins.module_utils._crictl_yaml import CrictlEditError, _closing_quote
+
 _MARKER = re.compile(r"^(---|\.\.\.)(\s|$)")
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_/.][A-Za-z0-9_./:@+=-]*")
 
@@ -57,18 +60,11 @@ def _split_value(rest):
     body = rest.lstrip(" ")
     lead = rest[: len(rest) - len(body)]
     if body[:1] in ("'", '"'):
-        quote, pos = body[0], 1
-        while pos < len(body):
-            if quote == '"' and body[pos] == "\\":
-                pos += 2
-                continue
-            if body[pos] == quote:
-                if quote == "'" and body[pos + 1: pos + 2] == "'":
-                    pos += 2
-                    continue
-                return lead, quote, body[: pos + 1], body[pos + 1:]
-            pos += 1
-        raise YamlEditError("an unterminated quoted value: %s" % body)
+        try:
+            end = _closing_quote(body, 0)
+        except CrictlEditError:
+            raise YamlEditError("an unterminated quoted value: %s" % body) from None
+        return lead, body[0], body[: end + 1], body[end + 1:]
     comment = 0 if body.startswith("#") else body.find(" #")
     value = body if comment < 0 else body[:comment].rstrip()
     return lead, "", value, body[len(value):]
