@@ -119,8 +119,7 @@ def flatten(settings, prefix=()):
     for key, value in settings.items():
         path = prefix + (str(key),)
         if isinstance(value, dict) and value:
-            for item in flatten(value, path):
-                yield item
+            yield from flatten(value, path)
         else:
             yield path, value
 

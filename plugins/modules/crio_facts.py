@@ -20,7 +20,7 @@ description:
   - Also scans the main configuration file and its drop-ins for removed options
     and reports where each one lives now.
 author:
-  - nodeops.crio maintainers
+  - nodeops.crio maintainers (!UNKNOWN)
 options:
   crio_path:
     description: Path of the crio binary; searched in C(PATH), C(/usr/local/bin) and C(/usr/bin) when not given.
@@ -64,6 +64,9 @@ options:
     description: Seconds to wait for each answer of crio or crictl.
     type: int
     default: 15
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.facts
 attributes:
   check_mode:
     support: full
@@ -71,11 +74,12 @@ attributes:
     support: none
   facts:
     support: full
+  platform:
+    platforms: posix
 notes:
   - Readiness conditions need crictl; without it RV(ansible_facts.crio.conditions) is empty.
 seealso:
   - module: nodeops.crio.crio_config
-  - role: nodeops.crio.crio
 """
 
 EXAMPLES = r"""
