@@ -60,7 +60,7 @@ bundles() {
 }
 
 kubelets() {
-  NODEOPS_CACHE=$cache bash "$here/kubelet.sh" >/dev/null
+  NODEOPS_CACHE=$cache bash "$here/kubelet.sh" "${NODEOPS_KUBELET_VERSION:-v1.36.3}" >/dev/null
 }
 
 # oci_image NAME:TAG ROOTFS ENTRYPOINT_JSON: a docker-archive of a tiny image.
