@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: nodeops.crio contributors
 # Apache License 2.0 (see LICENSE)
 """Write docs/reference/ from the collection's own documentation.
@@ -7,8 +6,8 @@ Module pages come from each module's DOCUMENTATION, EXAMPLES and RETURN, role
 pages from meta/argument_specs.yml, both as ansible-doc resolves them (doc
 fragments merged in), so a page can only say what `ansible-doc` says.
 
-    docs/generate.py          rewrite docs/reference/
-    docs/generate.py --check  fail, with a diff, when the committed pages differ
+    python docs/generate.py          rewrite docs/reference/
+    python docs/generate.py --check  fail, with a diff, when the committed pages differ
 
 The collection must be on ANSIBLE_COLLECTIONS_PATH (`make collection` links
 this checkout there).
