@@ -78,43 +78,40 @@ def run(*argv: str) -> str:
     return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
 
 
-def option_rows(options: dict, prefix: str = '') -> list[str]:
-    rows = []
-    for name in sorted(options):
-        spec = options[name]
-        kind = spec.get('type', 'str')
-        if 'elements' in spec:
-            kind += f' of {spec["elements"]}'
-        notes = []
-        if spec.get('required'):
-            notes.append('**required**')
-        if spec.get('choices'):
-            notes.append('choices: ' + ', '.join(literal(c) for c in spec['choices']))
-        aliases = spec.get('aliases')
-        if aliases:
-            notes.append('aliases: ' + ', '.join(f'`{a}`' for a in aliases))
-        description = cell(spec.get('description', ''))
-        if notes:
-            description += '<br><br>' + '; '.join(notes)
-        default = literal(spec['default']) if 'default' in spec else ''
-        rows.append(f'| `{prefix}{name}` | {kind} | {default} | {description} |')
-        rows += option_rows(spec.get('suboptions') or {}, f'{prefix}{name}.')
-    return rows
+def rows(entries: dict, children: str, render, prefix: str = '') -> list[str]:
+    """One table row per entry, nested entries after their parent as parent.child."""
+    out = []
+    for name in sorted(entries):
+        spec = entries[name]
+        out.append(render(prefix + name, spec))
+        out += rows(spec.get(children) or {}, children, render, f'{prefix}{name}.')
+    return out
 
 
-def return_rows(returns: dict, prefix: str = '') -> list[str]:
-    rows = []
-    for name in sorted(returns):
-        spec = returns[name]
-        kind = spec.get('type', '')
-        if 'elements' in spec:
-            kind += f' of {spec["elements"]}'
-        description = cell(spec.get('description', ''))
-        if 'sample' in spec:
-            description += '<br><br>sample: ' + literal(spec['sample'])
-        rows.append(f'| `{prefix}{name}` | {kind} | {cell(spec.get("returned", ""))} | {description} |')
-        rows += return_rows(spec.get('contains') or {}, f'{prefix}{name}.')
-    return rows
+def kind(spec: dict, default: str = '') -> str:
+    return spec.get('type', default) + (f' of {spec["elements"]}' if 'elements' in spec else '')
+
+
+def option_row(name: str, spec: dict) -> str:
+    notes = []
+    if spec.get('required'):
+        notes.append('**required**')
+    if spec.get('choices'):
+        notes.append('choices: ' + ', '.join(literal(c) for c in spec['choices']))
+    if spec.get('aliases'):
+        notes.append('aliases: ' + ', '.join(f'`{a}`' for a in spec['aliases']))
+    description = cell(spec.get('description', ''))
+    if notes:
+        description += '<br><br>' + '; '.join(notes)
+    default = literal(spec['default']) if 'default' in spec else ''
+    return f'| `{name}` | {kind(spec, "str")} | {default} | {description} |'
+
+
+def return_row(name: str, spec: dict) -> str:
+    description = cell(spec.get('description', ''))
+    if 'sample' in spec:
+        description += '<br><br>sample: ' + literal(spec['sample'])
+    return f'| `{name}` | {kind(spec)} | {cell(spec.get("returned", ""))} | {description} |'
 
 
 def module_page(name: str, data: dict) -> str:
@@ -124,7 +121,7 @@ def module_page(name: str, data: dict) -> str:
     if doc.get('requirements'):
         lines += ['## Requirements', ''] + [f'- {text(r)}' for r in doc['requirements']] + ['']
     lines += ['## Parameters', '', '| parameter | type | default | description |', '| --- | --- | --- | --- |']
-    lines += option_rows(doc.get('options') or {}) + ['']
+    lines += rows(doc.get('options') or {}, 'suboptions', option_row) + ['']
     if doc.get('attributes'):
         lines += ['## Attributes', '', '| attribute | support | details |', '| --- | --- | --- |']
         for attr in sorted(doc['attributes']):
@@ -143,7 +140,7 @@ def module_page(name: str, data: dict) -> str:
         lines += ['## Examples', '', '```yaml', data['examples'].strip('\n'), '```', '']
     if data.get('return'):
         lines += ['## Return values', '', '| key | type | returned | description |', '| --- | --- | --- | --- |']
-        lines += return_rows(data['return']) + ['']
+        lines += rows(data['return'], 'contains', return_row) + ['']
     return '\n'.join(lines)
 
 
@@ -156,7 +153,7 @@ def role_page(name: str, data: dict) -> str:
         lines += [text(spec.get('short_description', '')), '', text(spec.get('description', '')), '']
         lines += ['## Variables' if entry == 'main' else '### Variables', '']
         lines += ['| variable | type | default | description |', '| --- | --- | --- | --- |']
-        lines += option_rows(spec.get('options') or {}) + ['']
+        lines += rows(spec.get('options') or {}, 'suboptions', option_row) + ['']
     role = name.rsplit('.', 1)[1]
     lines += [f'More, with examples: [roles/{role}/README.md](../../roles/{role}/README.md).', '']
     return '\n'.join(lines)
