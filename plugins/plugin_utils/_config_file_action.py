@@ -182,13 +182,15 @@ class ConfigFileAction(ActionBase):
 
     def _write(self, path: str, old: str | None, new: str, args: dict[str, t.Any], backup_dir: str | None,
                task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        result: dict[str, t.Any] = dict(changed=True, **self._diff(path, old, new))
+        if self._task.check_mode:
+            # An earlier task that creates the directory did not run in check
+            # mode either: predict the file, as a real run after it would write.
+            return result
         if old is None:
             parent = posixpath.dirname(path)
             if not self._remote_stat(parent, task_vars).get('isdir'):
                 raise ConfigError('cannot create %s: the directory %s does not exist' % (path, parent))
-        result: dict[str, t.Any] = dict(changed=True, **self._diff(path, old, new))
-        if self._task.check_mode:
-            return result
         if old is not None and backup_dir is not None:
             result['backup_file'] = self._backup(path, backup_dir, task_vars)
         if self._connection._shell.tmpdir is None:

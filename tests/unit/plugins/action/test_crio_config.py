@@ -184,10 +184,19 @@ def test_create_writes_a_new_drop_in(host, run_action) -> None:
     assert result['diff']['after'] == checked['diff']['after']
 
 
-def test_create_in_a_missing_directory_fails_in_check_mode_too(host, run_action) -> None:
-    for check_mode in (True, False):
-        result = run_action(ActionModule, {'path': '/etc/nowhere/x.conf', 'settings': SYSTEMD, 'create': True}, check_mode=check_mode)
-        assert result['msg'] == 'cannot create /etc/nowhere/x.conf: the directory /etc/nowhere does not exist'
+def test_create_in_a_missing_directory_is_predicted_in_check_mode(host, run_action) -> None:
+    # In check mode the task that would create the directory did not run either.
+    args = {'path': '/etc/nowhere/x.conf', 'settings': SYSTEMD, 'create': True}
+    checked = run_action(ActionModule, args, check_mode=True)
+    assert checked['changed'] is True and checked['diff']['before'] == ''
+    assert checked['diff']['after'] == '[crio.runtime]\ncgroup_manager = "cgroupfs"\npids_limit = 4096\n'
+    assert '/etc/nowhere/x.conf' not in host.files
+
+
+def test_create_in_a_missing_directory_fails_for_real(host, run_action) -> None:
+    result = run_action(ActionModule, {'path': '/etc/nowhere/x.conf', 'settings': SYSTEMD, 'create': True})
+    assert result['msg'] == 'cannot create /etc/nowhere/x.conf: the directory /etc/nowhere does not exist'
+    assert '/etc/nowhere/x.conf' not in host.files
 
 
 def test_only_removing_from_a_missing_file_is_fine(host, run_action) -> None:
