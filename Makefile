@@ -14,10 +14,12 @@ export ANSIBLE_FORCE_COLOR ?= false
 SCENARIOS ?= testbed modules default kubelet
 
 .PHONY: help venv collection bed lint unit sanity galaxy molecule test demo demo-clean clean
+.PHONY: docs docs-check changelog-lint galaxy-e2e bench
 
 help:
 	@echo "make demo   one node converged with playbooks/site.yml, from scratch"
 	@echo "make test   lint, unit tests, sanity and every Molecule scenario"
+	@echo "make docs   regenerate docs/reference; make bench  timings to bench/results"
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3; }
@@ -54,10 +56,28 @@ galaxy: venv
 	ansible-galaxy collection install --offline build/galaxy/nodeops-crio-*.tar.gz; \
 	ansible-galaxy collection list nodeops.crio | grep -E "^nodeops\.crio +$$(sed -n 's/^version: *//p' galaxy.yml)\b"
 
+# The tarball's playbook converges a bed node from outside the checkout.
+galaxy-e2e: galaxy bed
+	bash tests/galaxy/e2e.sh
+
+# docs/reference/ is generated from argument_specs and module docs.
+docs: venv collection
+	python docs/generate.py
+
+docs-check: venv collection
+	python docs/generate.py --check
+
+changelog-lint: venv
+	antsibull-changelog lint
+
+# Timings of nodeops.crio.site, written to bench/results/; not part of test.
+bench: venv collection bed
+	python bench/run.py
+
 molecule: venv collection bed
 	for s in $(SCENARIOS); do molecule test -s $$s; done
 
-test: lint unit sanity galaxy molecule
+test: lint unit sanity docs-check changelog-lint galaxy galaxy-e2e molecule
 
 demo: venv collection bed
 	ansible-playbook -i localhost, molecule/resources/demo.yml
