@@ -71,7 +71,8 @@ options:
     description:
       - Create the file when it does not exist. Without it, a missing file with O(settings) to
         merge fails the task; a missing file with only O(remove) is left missing.
-      - The directory must exist. In check mode a missing directory is no error: the file is predicted as an earlier task creating the directory would let it be written.
+      - The directory must exist. In check mode a missing directory is no error, and the file is
+        predicted as it would be written once an earlier task has created the directory.
     type: bool
     default: false
   force_type:
