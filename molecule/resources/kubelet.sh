@@ -16,20 +16,12 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cache=${NODEOPS_CACHE:-$HOME/.cache/nodeops-crio}
+say_as=kubelet
+# shellcheck source=molecule/resources/lib.sh
+. "$here/lib.sh"
 minor=${NODEOPS_KUBELET_MINOR:-1.36}
 export GOTOOLCHAIN=local PATH=/usr/local/go/bin:$PATH
 export CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOFLAGS=-mod=mod
-
-say() { printf 'kubelet: %s\n' "$*" >&2; }
-
-# timed NAME CMD...: runs CMD and reports how long it took.
-timed() {
-  local name=$1 start=$SECONDS
-  shift
-  "$@"
-  say "$name done in $((SECONDS - start)) s"
-}
 
 newest_patch() {
   go list -m -versions k8s.io/kubernetes | tr ' ' '\n' |
@@ -91,7 +83,7 @@ main() {
   version=v${version#v}
   out=$cache/artifacts/kubelet-$version-linux-amd64
   stamp=$cache/kubelet/$version.stamp
-  key=$(printf '%s\n' "$version" "$(go version)" "$(sha256sum "$here/kubelet.sh")" | sha256sum | cut -c1-12)
+  key=$(key "$version" "$(go version)" "$here/kubelet.sh")
   mkdir -p "$cache/artifacts" "$cache/kubelet"
   if [ -x "$out" ] && [ -f "$out.sha256sum" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
     say "$version: cached ($out)"
