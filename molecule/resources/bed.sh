@@ -6,11 +6,12 @@
 #   bed.sh [all|docker|images|bundle [VERSION]|kubelet|mirror]
 #
 # Environment: NODEOPS_CACHE (default ~/.cache/nodeops-crio),
-# NODEOPS_CRIO_VERSIONS (bundles to build, default "1.36.3").
+# NODEOPS_CRIO_VERSIONS (bundles to build: the older one is what upgrades
+# start from, default "1.36.2 1.36.3").
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-crio_versions=${NODEOPS_CRIO_VERSIONS:-1.36.3}
+crio_versions=${NODEOPS_CRIO_VERSIONS:-1.36.2 1.36.3}
 # shellcheck source=molecule/resources/lib.sh
 . "$here/lib.sh"
 

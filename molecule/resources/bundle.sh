@@ -34,6 +34,7 @@ crio_module=github.com/cri-o/cri-o
 crictl_module=sigs.k8s.io/cri-tools
 # containers_image_openpgp avoids gpgme; libsqlite3 links Debian's sqlite
 # instead of compiling the copy bundled with go-sqlite3.
+crio_goflags=
 crio_tags=containers_image_openpgp,libsqlite3,seccomp,exclude_graphdriver_btrfs,exclude_graphdriver_devicemapper,containers_image_ostree_stub
 debian_packages=(conmon runc crun containernetworking-plugins)
 build_packages=(libseccomp-dev libsqlite3-dev libc6-dev)
@@ -126,6 +127,19 @@ fetch_crio_source() {
   if [ -d "$src" ]; then chmod -R u+w "$src"; rm -rf "$src"; fi
   cp -r "$dir" "$src"
   chmod -R u+w "$src"
+  pin_released_kubernetes_modules
+}
+
+# Early patch releases of a CRI-O minor require the Kubernetes staging modules
+# (k8s.io/api, k8s.io/cri-client, ...) at the minor's release candidate, which
+# the Go module proxy here refuses; the same minor's .0 release has the same
+# API. go.sum is then completed by the build (-mod=mod).
+pin_released_kubernetes_modules() {
+  grep -Eq '^[[:space:]]+k8s\.io/[a-z-]+ v0\.[0-9]+\.0-rc\.[0-9]+' "$src/go.mod" || return 0
+  sed -i -E 's#^([[:space:]]+k8s\.io/[a-z-]+ v0\.[0-9]+\.0)-rc\.[0-9]+#\1#' "$src/go.mod"
+  say "cri-o v$crio_version: k8s.io staging modules moved from their release candidate to $(
+    grep -Eo 'k8s\.io/api v0\.[0-9]+\.0' "$src/go.mod" | head -n1)"
+  crio_goflags=-mod=mod
 }
 
 # version_ldflags: -X flags for the build-time variables this release of
@@ -151,7 +165,7 @@ build_crio() {
   local ldflags
   ldflags="-s -w$(version_ldflags)"
   mkdir -p "$bundle/bin"
-  (cd "$src" && quiet crio-build env CGO_ENABLED=1 "$go" build -trimpath -buildvcs=false \
+  (cd "$src" && quiet crio-build env CGO_ENABLED=1 GOFLAGS="${crio_goflags:-}" "$go" build -trimpath -buildvcs=false \
     -tags "$crio_tags" -ldflags "$ldflags" -o "$bundle/bin/crio" ./cmd/crio)
   local printed
   printed=$("$bundle/bin/crio" --version | head -n1)
