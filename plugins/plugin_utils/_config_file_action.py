@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import os
 import posixpath
+import re
 import time
 import typing as t
 
@@ -51,6 +52,28 @@ def drop_in_directory(path: str) -> str | None:
             return directory
         directory = posixpath.dirname(directory)
     return None
+
+
+def attributes_hold(stat: t.Mapping[str, t.Any], args: t.Mapping[str, t.Any]) -> bool:
+    """Whether the stat of an unchanged file already shows the mode, owner and group asked for.
+
+    Anything else asked (SELinux context, attributes, a symbolic mode) is left to
+    ansible.builtin.file; a True answer saves that round trip.
+    """
+    wanted = {name: args[name] for name in _ATTRIBUTE_OPTIONS if args.get(name) is not None}
+    mode, owner, group = wanted.pop('mode', None), wanted.pop('owner', None), wanted.pop('group', None)
+    if wanted:
+        return False
+    if mode is not None:
+        if not isinstance(mode, int):
+            if not re.fullmatch(r'0?[0-7]{3,4}', str(mode)):
+                return False
+            mode = int(str(mode), 8)
+        if 'mode' not in stat or int(stat['mode'], 8) != mode:
+            return False
+    if owner is not None and str(owner) not in (stat.get('pw_name'), str(stat.get('uid'))):
+        return False
+    return group is None or str(group) in (stat.get('gr_name'), str(stat.get('gid')))
 
 
 def backup_path(path: str, directory: str | None, now: float, pid: int) -> str:
@@ -110,7 +133,7 @@ class ConfigFileAction(ActionBase):
             result.update(self._delete(path, old, args, backup_dir, task_vars))
         elif old is None or outcome.text != old:
             result.update(self._write(path, old, outcome.text, args, backup_dir, task_vars))
-        elif any(args[name] is not None for name in _ATTRIBUTE_OPTIONS):
+        elif not attributes_hold(stat, args):
             result.update(self._set_attributes(path, args, task_vars))
         warnings += outcome.warnings
         if warnings:

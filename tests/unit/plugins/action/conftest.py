@@ -55,7 +55,10 @@ class FakeHost:
 
     def _stat(self, args: dict) -> dict:
         path = args['path']
-        return {'stat': {'exists': path in self.files or path in self.dirs, 'isreg': path in self.files, 'isdir': path in self.dirs}}
+        stat = {'exists': path in self.files or path in self.dirs, 'isreg': path in self.files, 'isdir': path in self.dirs}
+        if path in self.files:
+            stat.update(mode=self.modes.get(path, '0644'), pw_name='root', gr_name='root', uid=0, gid=0)
+        return {'stat': stat}
 
     def _slurp(self, args: dict) -> dict:
         if args['src'] not in self.files:

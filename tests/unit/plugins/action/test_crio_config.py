@@ -222,7 +222,10 @@ def test_attributes_alone_go_through_the_file_module(host, run_action, crio_2020
     assert host.calls[-1] == ('ansible.builtin.file', {'path': CONF, 'state': 'file', 'follow': True, 'unsafe_writes': False,
                                                        'mode': '0600'})
     assert result['diff'] == {'before': {'mode': '0644'}, 'after': {'mode': '0600'}}
-    assert run_action(ActionModule, {'path': CONF, 'settings': {}, 'mode': '0600'})['changed'] is False
+    host.calls.clear()
+    assert run_action(ActionModule, {'path': CONF, 'settings': {}, 'mode': '0600', 'owner': 'root'})['changed'] is False
+    # The stat already shows mode and owner: no call to ansible.builtin.file.
+    assert host.modules == ['ansible.legacy.stat', 'ansible.builtin.slurp']
 
 
 def test_failed_validation_leaves_the_file(host, run_action, crio_2020) -> None:
