@@ -79,12 +79,16 @@ molecule: venv collection bed
 
 test: lint unit sanity docs-check changelog-lint galaxy galaxy-e2e molecule
 
+# One bed node, converged the air-gapped way as galaxy-e2e and bench do.
+DEMO_NODES := -i localhost, molecule/resources/nodes.yml -e bed_network=nodeops-demo
+DEMO_SITE := -i molecule/resources/demo-inventory.yml -e @molecule/resources/vars/airgap-node.yml
 demo: venv collection bed
-	ansible-playbook -i localhost, molecule/resources/demo.yml
+	ansible-playbook $(DEMO_NODES) -e nodes_state=present
+	ansible-playbook $(DEMO_SITE) playbooks/site.yml
+	ansible-playbook $(DEMO_SITE) molecule/resources/demo.yml
 
-demo-clean:
-	-docker rm -f -v nodeops-demo-node nodeops-demo-mirror >/dev/null 2>&1
-	-docker network rm nodeops-demo >/dev/null 2>&1
+demo-clean: venv collection
+	ansible-playbook $(DEMO_NODES) -e nodes_state=absent
 
 clean: demo-clean
 	rm -rf build tests/output
