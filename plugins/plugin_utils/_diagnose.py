@@ -81,7 +81,7 @@ def _crio_service(crio: dict[str, t.Any]) -> list[Finding]:
     if not crio.get('running'):
         return [_finding('crio_down', PROBLEM, 'CRI-O does not answer on %s, so nothing runs pods on this node' % socket,
                          'Ask systemd why (systemctl status crio; journalctl -u crio) and start it: systemctl start crio')]
-    if not crio.get('ready'):
+    if (crio.get('conditions') or {}).get('RuntimeReady') is False:
         return [_finding('crio_down', PROBLEM, 'CRI-O answers on %s but reports RuntimeReady=false' % socket,
                          'Its log says why: journalctl -u crio')]
     return []
@@ -334,6 +334,8 @@ def diagnose(node: dict[str, t.Any]) -> dict[str, t.Any]:
             findings.append(_finding('crio_config', PROBLEM, "CRI-O's configuration cannot be read: %s" % crio['config_error'],
                                      'Fix the file crio names; crio does not start with it either'))
         findings += _crio_service(crio)
+        if crio.get('running') and not crio.get('conditions'):
+            skipped.append('crio_down: crictl did not report CRI-O\'s conditions (is crictl installed?)')
         findings += _removed_options(crio)
         findings += _drop_in_leftovers(node.get('drop_in_dir') or '/etc/crio/crio.conf.d', node.get('drop_in_files') or [])
         if crio.get('config_source', 'none') == 'none':

@@ -224,7 +224,7 @@ NOT_LISTED = 'notready_sandbox: CRI-O did not list its pod sandboxes'
     ({'installed': False, 'running': False, 'config_source': 'none', 'version': None}, 'crio_missing',
      ['CRI-O checks: CRI-O is not installed']),
     ({'running': False, 'ready': False, 'config_source': 'files'}, 'crio_down', [NOT_LISTED]),
-    ({'ready': False}, 'crio_down', [NOT_LISTED]),
+    ({'ready': False, 'conditions': {'RuntimeReady': False, 'NetworkReady': True}}, 'crio_down', [NOT_LISTED]),
     ({'running': False, 'ready': False, 'config_source': 'none', 'config_error': 'crio config failed: invalid TOML'},
      'crio_config', ['cni_config_missing, crun_too_old, cgroup_driver, version_skew: no configuration to read']),
 ])
@@ -233,6 +233,12 @@ def test_crio_itself(facts, check, skipped):
     assert check in checks(result, 'problem')
     assert result['skipped'] == skipped
     assert result['clean'] is False
+
+
+def test_without_crictl_readiness_and_sandboxes_are_not_known():
+    result = diagnose(node(crio={'ready': False, 'conditions': {}, 'crictl_version': None}, sandboxes=None))
+    assert checks(result, 'problem') == []
+    assert result['skipped'] == ["crio_down: crictl did not report CRI-O's conditions (is crictl installed?)", NOT_LISTED]
 
 
 def test_without_crio_kubelet_is_still_checked_against_crio_s_default_socket():
