@@ -187,7 +187,7 @@ def _notready(sandboxes: list[dict[str, t.Any]]) -> list[Finding]:
 def _where(flag: dict[str, t.Any]) -> str:
     if flag.get('file'):
         return '%s in %s' % (flag['variable'], flag['file'])
-    return '%s itself (ExecStart= or Environment=)' % 'kubelet.service'
+    return "kubelet's unit itself (ExecStart= or Environment=)"
 
 
 def _setting(kubelet: dict[str, t.Any], config: dict[str, t.Any], key: str, flag: str, default: str) -> tuple[str, str]:

@@ -314,6 +314,9 @@ def test_the_feature_gate_flag_wins_and_an_agreeing_driver_is_fine():
     assert only(result, 'cgroup_driver')['severity'] == 'problem'
     assert '(--cgroup-driver in KUBELET_EXTRA_ARGS in /etc/default/kubelet)' in only(result, 'cgroup_driver')['message']
     assert 'cgroup_driver' not in checks(diagnose(healthy()))
+    in_unit = healthy()['kubelet']['flags'] + [flag('cgroup-driver', 'cgroupfs', '', '')]
+    assert "(--cgroup-driver in kubelet's unit itself (ExecStart= or Environment=))" in only(
+        diagnose(node(kubelet={'flags': in_unit})), 'cgroup_driver')['message']
     no_setting = kubelet_config().replace('cgroupDriver: systemd\n', '')
     assert "(kubelet's default)" in only(diagnose(node(kubelet_config_text=no_setting)), 'cgroup_driver')['message']
 
