@@ -1,0 +1,135 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""Which CRI-O release an upgrade installs, and what must stop it.
+
+CRI-O X.Y implements the CRI of Kubernetes X.Y and is released and tested
+with it alone, so the release follows the node's kubelet: its minor picks
+the stream, and the newest release the crio role knows of that stream the
+patch. A CRI-O minor other than the kubelet's, and a release older than the
+installed one, are refused unless the operator insists. Pure, so every rule
+is tested without a node (tests/unit/plugins/module_utils/test_versions.py).
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+)([-+.~][0-9A-Za-z.~+-]+)?)?$")
+
+
+def parse_version(text: str | None) -> tuple[int, int, int | None, str] | None:
+    """(major, minor, patch or None, suffix) of "1.36", "v1.36.3" or "1.36.3-rc.1"; None when malformed or empty."""
+    match = _VERSION.match((text or "").strip())
+    if not match:
+        return None
+    major, minor, patch, suffix = match.groups()
+    return int(major), int(minor), None if patch is None else int(patch), suffix or ""
+
+
+def minor_of(text: str | None) -> str:
+    """ "1.36" of any version string parse_version reads; "" otherwise."""
+    parsed = parse_version(text)
+    return "%d.%d" % parsed[:2] if parsed else ""
+
+
+def release_key(text: str) -> tuple[int, int, int, int, str]:
+    """Order of full releases: a pre-release ("-rc.1", "~") sorts before its release, build metadata ("+x") does not."""
+    parsed = parse_version(text)
+    if not parsed or parsed[2] is None:
+        raise ValueError("not a full release: %r" % text)
+    major, minor, patch, suffix = parsed
+    return major, minor, patch, 0 if suffix[:1] in ("-", "~") else 1, suffix
+
+
+def _is_release(text: str | None) -> bool:
+    parsed = parse_version(text)
+    return parsed is not None and parsed[2] is not None
+
+
+def _normal(text: str | None) -> str:
+    return (text or "").strip().lstrip("v")
+
+
+def _target(crio_version: str, kubernetes_version: str, kubelet: str) -> tuple[str, str]:
+    """(wanted release or minor, where it comes from)."""
+    if crio_version:
+        return crio_version, "crio_version %s" % crio_version
+    if kubernetes_version:
+        return minor_of(kubernetes_version), "crio_kubernetes_version %s" % kubernetes_version
+    if kubelet:
+        return minor_of(kubelet), "Kubernetes %s of kubelet %s" % (minor_of(kubelet), kubelet)
+    return "", ""
+
+
+def _input_problems(crio_version: str, kubernetes_version: str, kubelet: str) -> list[str]:
+    problems = []
+    for name, value in (("crio_version", crio_version), ("crio_kubernetes_version", kubernetes_version)):
+        if value and not parse_version(value):
+            problems.append('%s must be empty, a minor such as 1.36 or a release such as 1.36.3; got "%s"' % (name, value))
+    if kubelet and not parse_version(kubelet):
+        problems.append('kubelet reports the version "%s", which is not a Kubernetes version' % kubelet)
+    if not problems and crio_version and kubernetes_version and minor_of(crio_version) != minor_of(kubernetes_version):
+        problems.append(
+            "crio_version %s (CRI-O %s) does not match crio_kubernetes_version %s (Kubernetes %s): CRI-O 1.X is made "
+            "for Kubernetes 1.X; leave one of them empty or make them agree"
+            % (crio_version, minor_of(crio_version), kubernetes_version, minor_of(kubernetes_version)))
+    return problems
+
+
+def upgrade_plan(installed: str | None, kubelet: str, crio_version: str, kubernetes_version: str,
+                 releases: t.Mapping[str, str], allow_skew: bool = False, allow_downgrade: bool = False) -> dict:
+    """The release to install and the problems that must stop the upgrade before any change.
+
+    installed: CRI-O's version on the node, "" when crio does not tell it, None when there is no crio.
+    kubelet: the node's kubelet version ("v1.36.3"), "" without kubelet.
+    crio_version, kubernetes_version: the crio role's variables of those names ("" when unset).
+    releases: the newest release of each CRI-O minor the crio role knows, {"1.36": "1.36.3"}.
+    """
+    crio_version, kubernetes_version, kubelet = _normal(crio_version), _normal(kubernetes_version), (kubelet or "").strip()
+    installed = None if installed is None else _normal(installed)
+    problems = _input_problems(crio_version, kubernetes_version, kubelet)
+    plan = dict(installed=installed or "", kubelet=kubelet, target="", source="", change="", problems=problems, summary="")
+    if problems:
+        return plan
+
+    wanted, plan["source"] = _target(crio_version, kubernetes_version, kubelet)
+    if not wanted:
+        problems.append("there is no kubelet on this node to take the Kubernetes minor from: set crio_version "
+                        "(a release such as 1.36.3, or a minor) or crio_kubernetes_version")
+    elif _is_release(wanted):
+        plan["target"] = wanted
+    elif str(releases.get(wanted, "")):
+        plan["target"] = str(releases[wanted])
+    else:
+        problems.append("the crio role knows no release of CRI-O %s (it knows %s): give crio_version as a full "
+                        "release, such as %s.0" % (wanted, ", ".join(sorted(releases)), wanted))
+
+    known = _is_release(installed)
+    if installed is None:
+        problems.append("CRI-O is not installed here, so there is nothing to upgrade: converge the node with "
+                        "nodeops.crio.site first")
+    elif not known:
+        problems.append('crio reports the version "%s", so an upgrade cannot be told from a downgrade: '
+                        "check `crio --version`" % installed)
+
+    target = plan["target"]
+    if target and kubelet and minor_of(target) != minor_of(kubelet) and not allow_skew:
+        problems.append(
+            "CRI-O %s (from %s) does not pair with kubelet %s: CRI-O 1.X is made and tested for Kubernetes 1.X only. "
+            "Leave crio_version and crio_kubernetes_version empty to follow the kubelet (CRI-O %s), upgrade kubelet first, or set "
+            "upgrade_allow_skew: true if you know this pair works" % (target, plan["source"], kubelet, minor_of(kubelet)))
+    if not (target and known):
+        return plan
+    older = release_key(target) < release_key(installed)
+    if older and not allow_downgrade:
+        problems.append(
+            "CRI-O %s is installed and %s (from %s) is older: CRI-O does not promise that a downgrade reads its "
+            "state back. Choose %s or newer, or set upgrade_allow_downgrade: true to go back anyway"
+            % (installed, target, plan["source"], installed))
+    if target == installed:
+        plan["change"], plan["summary"] = "none", "CRI-O %s stays (%s)" % (installed, plan["source"])
+    else:
+        plan["change"] = "downgrade" if older else "upgrade"
+        plan["summary"] = "CRI-O %s -> %s (%s)" % (installed, target, plan["source"])
+    return plan
