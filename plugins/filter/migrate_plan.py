@@ -77,9 +77,10 @@ _value:
     clean_endpoint:
       description: The old runtime's CRI endpoint whose pods are to be removed; empty when it does not run.
       type: str
-    crio_active:
-      description: C(crio.service) runs.
-      type: bool
+    active_units:
+      description: The units of C(units_text) that run, sorted.
+      type: list
+      elements: str
     problems:
       description: Why the node must not be touched, each with what to do.
       type: list

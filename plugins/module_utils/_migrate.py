@@ -88,8 +88,8 @@ def plan(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None, units_text:
     done (kubelet already on CRI-O: nothing to move), stop_units (the old
     runtime's units that run or start at boot, in stop order), clean_endpoint
     (the old runtime's CRI socket whose pods go, empty when there is none),
-    crio_active (crio.service runs, when units_text has it) and problems (why
-    the node must not be touched, each with what to do).
+    active_units (the units of units_text that run) and problems (why the
+    node must not be touched, each with what to do).
     """
     endpoint, source = kubelet_endpoint(kubelet, config)
     runtime = runtime_of(endpoint, crio_endpoint)
@@ -118,7 +118,7 @@ def plan(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None, units_text:
         done=runtime == 'crio' and not problems,
         stop_units=stop,
         clean_endpoint=clean,
-        crio_active=units.get('crio.service', {}).get('ActiveState') == 'active',
+        active_units=sorted(name for name, props in units.items() if props.get('ActiveState') == 'active'),
         problems=problems,
     )
 

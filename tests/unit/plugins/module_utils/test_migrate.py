@@ -113,8 +113,8 @@ def test_containerd_node_stops_containerd_and_cleans_its_socket() -> None:
     result = run()
     assert result == dict(runtime='containerd', endpoint=CONTAINERD,
                           endpoint_source='--container-runtime-endpoint in KUBELET_KUBEADM_ARGS in ' + KUBEADM_FLAGS,
-                          done=False, stop_units=['containerd.service'], clean_endpoint=CONTAINERD, crio_active=False,
-                          problems=[])
+                          done=False, stop_units=['containerd.service'], clean_endpoint=CONTAINERD,
+                          active_units=['containerd.service'], problems=[])
 
 
 def test_docker_node_stops_cri_dockerd_docker_and_its_containerd_sockets_first() -> None:
@@ -148,10 +148,14 @@ def test_a_node_on_crio_is_done_whatever_else_runs() -> None:
     assert (result['runtime'], result['done'], result['stop_units'], result['problems']) == ('crio', True, [], [])
 
 
-@pytest.mark.parametrize('state, active', [('active/enabled', True), ('inactive/disabled', False), (None, False)])
-def test_crio_active_reads_crio_service(state: str | None, active: bool) -> None:
-    text = units(containerd_service='active/enabled', **({'crio_service': state} if state else {}))
-    assert run(units_text=text)['crio_active'] is active
+@pytest.mark.parametrize('states, active', [
+    ({'containerd_service': 'active/enabled', 'crio_service': 'active/enabled'}, ['containerd.service', 'crio.service']),
+    ({'containerd_service': 'failed/enabled', 'crio_service': 'inactive/disabled'}, []),
+    ({'docker_socket': 'active/enabled', 'docker_service': 'active/enabled'}, ['docker.service', 'docker.socket']),
+    ({}, []),
+])
+def test_active_units_are_the_running_ones(states: dict[str, str], active: list[str]) -> None:
+    assert run(units_text=units(**states))['active_units'] == active
 
 
 def test_a_node_on_crio_from_its_configuration_is_done() -> None:
@@ -179,8 +183,8 @@ def test_nodes_it_cannot_move_are_refused(kubelet: dict[str, t.Any], expected: s
     (['/etc/cni/net.d/calico-kubeconfig'], True, False),
     ([], True, False),
 ])
-def test_the_bridge_network_is_refused_beside_the_clusters_cni(files: list[str], default_network: bool,
-                                                                refused: bool) -> None:
+def test_the_bridge_network_is_refused_beside_the_clusters_cni(
+        files: list[str], default_network: bool, refused: bool) -> None:
     problems = run(cni_files=files, cni_default_network=default_network)['problems']
     assert bool(problems) == refused
     if refused:
