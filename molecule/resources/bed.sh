@@ -3,7 +3,7 @@
 # here from Debian's packages and Go modules and cached outside the checkout.
 # Each step is content-addressed: it is skipped when its inputs are unchanged.
 #
-#   bed.sh [all|docker|images|bundle [VERSION]|kubelet|mirror]
+#   bed.sh [all|docker|images|bundle [VERSION]|repo|kubelet|containerd|mirror]
 #
 # Environment: NODEOPS_CACHE (default ~/.cache/nodeops-crio),
 # NODEOPS_CRIO_VERSIONS (bundles to build: the older one is what upgrades
@@ -29,7 +29,8 @@ apt_install() {
 
 host_packages() {
   apt_install docker.io debootstrap skopeo docker-registry busybox-static \
-    gcc libc6-dev make pkg-config libseccomp-dev libsqlite3-dev ca-certificates
+    gcc libc6-dev make pkg-config libseccomp-dev libsqlite3-dev ca-certificates \
+    apt-utils gpg gpgv
 }
 
 docker_engine() {
@@ -62,6 +63,16 @@ bundles() {
 
 kubelets() {
   NODEOPS_CACHE=$cache bash "$here/kubelet.sh" "${NODEOPS_KUBELET_VERSION:-v1.36.3}" >/dev/null
+}
+
+# Signed apt repositories of the bundles, for the package scenario.
+apt_repos() {
+  NODEOPS_CACHE=$cache NODEOPS_CRIO_VERSIONS=$crio_versions bash "$here/apt-repo.sh" >/dev/null
+}
+
+# Debian's containerd and runc packages, for the migrate scenario's nodes.
+containerd_debs() {
+  NODEOPS_CACHE=$cache bash "$here/containerd-debs.sh" >/dev/null
 }
 
 # oci_image NAME:TAG ROOTFS ENTRYPOINT_JSON: a docker-archive of a tiny image.
@@ -122,15 +133,19 @@ main() {
       timed "docker engine" docker_engine
       timed "node images" images
       timed "bundles" bundles
+      timed "apt repositories" apt_repos
       timed "kubelet" kubelets
+      timed "containerd packages" containerd_debs
       timed "mirror" mirror
       ;;
     docker) host_packages; docker_engine ;;
     images) images ;;
     bundle) bundles "${2:-}" ;;
+    repo) apt_repos ;;
     kubelet) kubelets ;;
+    containerd) containerd_debs ;;
     mirror) mirror ;;
-    *) say "unknown step: $what (all|docker|images|bundle [VERSION]|kubelet|mirror)"; return 2 ;;
+    *) say "unknown step: $what (all|docker|images|bundle [VERSION]|repo|kubelet|containerd|mirror)"; return 2 ;;
   esac
 }
 
