@@ -8,10 +8,11 @@ short_description: Decide which files a reset removes, and which it leaves with 
 version_added: 0.1.0
 description:
   - Given a listing of the folders an install wrote to and the sha256 of their
-    files, returns the files to remove (those that hold, byte for byte, what
-    nodeops.crio installed there, and the roles' own files) and then the
-    folders left empty by that, deepest first; and the files at install paths
-    that hold something else, each with the reason it stays.
+    files, returns what to remove (files that hold, byte for byte, what
+    nodeops.crio installed there, the roles' own files, and the folders that
+    nothing else is left in; such a folder stands for all it holds), and the
+    files at install paths that hold something else, each with the reason it
+    stays.
   - What the collection installed comes from O(recorded) (the install's
     stamps), O(known), and unpacked copies on the node (O(sources)) mapped
     through O(layout).
@@ -72,7 +73,7 @@ _value:
   type: dict
   contains:
     remove:
-      description: Paths to remove in this order, files first, then folders deepest first.
+      description: Paths to remove in this order, files first, then folders deepest first; nothing inside a listed folder is listed.
       type: list
       elements: str
     keep:
