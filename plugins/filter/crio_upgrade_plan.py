@@ -38,7 +38,7 @@ options:
     type: str
     required: true
   releases:
-    description: The newest release of each CRI-O minor, by minor, such as C({"1.36": "1.36.3"}).
+    description: 'The newest release of each CRI-O minor, by minor, such as C({"1.36": "1.36.3"}).'
     type: dict
     required: true
   allow_skew:
