@@ -95,8 +95,9 @@ def test_the_summary_names_both_versions_and_the_reason():
     "args, texts",
     [
         # CRI-O behind the kubelet.
-        (dict(installed="1.35.0", crio_version="1.35"), ["CRI-O 1.35.6 (from crio_version 1.35) does not pair with kubelet v1.36.3",
-                                     "follow the kubelet (CRI-O 1.36)", "upgrade_allow_skew: true"]),
+        (dict(installed="1.35.0", crio_version="1.35"),
+         ["CRI-O 1.35.6 (from crio_version 1.35) does not pair with kubelet v1.36.3",
+          "follow the kubelet (CRI-O 1.36)", "upgrade_allow_skew: true"]),
         # CRI-O ahead of the kubelet, in the middle of a Kubernetes upgrade.
         (dict(installed="1.35.6", kubelet="v1.35.6", crio_version="1.36.3"),
          ["CRI-O 1.36.3 (from crio_version 1.36.3) does not pair with kubelet v1.35.6"]),
