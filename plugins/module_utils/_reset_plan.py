@@ -31,7 +31,7 @@ _SUMMED = re.compile(r'^([0-9a-f]{64}) [ *](/.*)$')
 _KINDS = {'d': 'a directory', 'l': 'a symbolic link', 'p': 'a named pipe', 's': 'a socket',
           'b': 'a block device', 'c': 'a character device'}
 
-EDITED = 'differs from what nodeops.crio installed there (an operator\'s file or edit), so left'
+EDITED = 'differs from what nodeops.crio installed there (edited since, or there before), so left'
 UNREAD = 'could not be read to compare with what nodeops.crio installed, so left'
 
 
