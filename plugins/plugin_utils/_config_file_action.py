@@ -2,7 +2,8 @@
 # Apache License 2.0 (see LICENSE)
 """Controller half shared by the config modules, in the manner of ansible.builtin.template.
 
-Read the file on the managed node (stat + slurp), compute the new text here
+Read the file on the managed node (one nodeops.crio.node_probe call gives its
+stat and content, and its folder's), compute the new text here
 with the pure editors in module_utils, and write it back through
 ansible.builtin.copy, which brings check mode, backup, validate,
 owner/group/mode and atomic replacement.  Every argument is checked before
@@ -18,7 +19,7 @@ import re
 import time
 import typing as t
 
-from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS
 from ansible.plugins.action import ActionBase
 from ansible.utils.hashing import checksum_s
@@ -55,7 +56,7 @@ def drop_in_directory(path: str) -> str | None:
 
 
 def attributes_hold(stat: t.Mapping[str, t.Any], args: t.Mapping[str, t.Any]) -> bool:
-    """Whether the stat of an unchanged file already shows the mode, owner and group asked for.
+    """Whether an unchanged file, as nodeops.crio.node_probe describes it, already has the mode, owner and group asked for.
 
     Anything else asked (SELinux context, attributes, a symbolic mode) is left to
     ansible.builtin.file; a True answer saves that round trip.
@@ -71,9 +72,9 @@ def attributes_hold(stat: t.Mapping[str, t.Any], args: t.Mapping[str, t.Any]) ->
             mode = int(str(mode), 8)
         if 'mode' not in stat or int(stat['mode'], 8) != mode:
             return False
-    if owner is not None and str(owner) not in (stat.get('pw_name'), str(stat.get('uid'))):
+    if owner is not None and str(owner) not in (stat.get('owner'), str(stat.get('uid'))):
         return False
-    return group is None or str(group) in (stat.get('gr_name'), str(stat.get('gid')))
+    return group is None or str(group) in (stat.get('group'), str(stat.get('gid')))
 
 
 def backup_path(path: str, directory: str | None, now: float, pid: int) -> str:
@@ -125,14 +126,13 @@ class ConfigFileAction(ActionBase):
         path = self._remote_path('path', self._task.args.get('path', args['path']))
         backup_dir = self._backup_dir(path, args)
 
-        stat = self._stat(path, task_vars)
-        old = self._read(path, task_vars) if stat['exists'] else None
+        stat, old, folder = self._look(path, task_vars)
         outcome = self.edit(path, old, args)
         result: dict[str, t.Any] = dict(changed=False, path=path, changed_keys=outcome.changed_keys)
         if outcome.text is None:
             result.update(self._delete(path, old, args, backup_dir, task_vars))
         elif old is None or outcome.text != old:
-            result.update(self._write(path, old, outcome.text, args, backup_dir, task_vars))
+            result.update(self._write(path, old, outcome.text, args, backup_dir, folder, task_vars))
         elif not attributes_hold(stat, args):
             result.update(self._set_attributes(path, args, task_vars))
         warnings += outcome.warnings
@@ -179,22 +179,20 @@ class ConfigFileAction(ActionBase):
             raise ConfigError('%s: %s' % (what, detail))
         return result
 
-    def _remote_stat(self, path: str, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        try:
-            return self._execute_remote_stat(path, all_vars=task_vars, follow=True, checksum=False)
-        except AnsibleError as error:
-            raise ConfigError(error.message) from None
-
-    def _stat(self, path: str, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        stat = self._remote_stat(path, task_vars)
-        if stat['exists'] and not stat.get('isreg', True):
+    def _look(self, path: str, task_vars: dict[str, t.Any]) -> tuple[dict[str, t.Any], str | None, dict[str, t.Any]]:
+        """The file's stat and text (None: missing) and its folder's stat, in one round trip."""
+        folder = posixpath.dirname(path)
+        probe = self._module('nodeops.crio.node_probe', dict(paths=[path, folder], follow=True, get_content=True),
+                             task_vars, 'cannot look at %s' % path)
+        stat = probe['paths'][path]
+        if stat.get('error'):
+            raise ConfigError('cannot read %s: %s' % (path, stat['error']))
+        if not stat['exists']:
+            return stat, None, probe['paths'][folder]
+        if stat['type'] != 'file':
             raise ConfigError('%s is not a regular file' % path)
-        return stat
-
-    def _read(self, path: str, task_vars: dict[str, t.Any]) -> str:
-        content = self._module('ansible.builtin.slurp', dict(src=path), task_vars, 'cannot read %s' % path)['content']
         try:
-            return base64.b64decode(content).decode('utf-8')
+            return stat, base64.b64decode(stat['content']).decode('utf-8'), probe['paths'][folder]
         except UnicodeDecodeError as error:
             raise ConfigError('%s is not UTF-8 text (byte %d): left unchanged' % (path, error.start)) from None
 
@@ -204,16 +202,14 @@ class ConfigFileAction(ActionBase):
         return dict(diff=dict(before=old or '', after=new, before_header=path, after_header=path))
 
     def _write(self, path: str, old: str | None, new: str, args: dict[str, t.Any], backup_dir: str | None,
-               task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+               folder: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         result: dict[str, t.Any] = dict(changed=True, **self._diff(path, old, new))
         if self._task.check_mode:
             # An earlier task that creates the directory did not run in check
             # mode either: predict the file, as a real run after it would write.
             return result
-        if old is None:
-            parent = posixpath.dirname(path)
-            if not self._remote_stat(parent, task_vars).get('isdir'):
-                raise ConfigError('cannot create %s: the directory %s does not exist' % (path, parent))
+        if old is None and folder.get('type') != 'directory':
+            raise ConfigError('cannot create %s: the directory %s does not exist' % (path, posixpath.dirname(path)))
         if old is not None and backup_dir is not None:
             result['backup_file'] = self._backup(path, backup_dir, task_vars)
         if self._connection._shell.tmpdir is None:

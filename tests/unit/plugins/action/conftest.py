@@ -3,7 +3,7 @@
 """A pretend managed node for the action plugins.
 
 The action plugins reach the node only through ActionBase's _execute_module
-(stat, slurp, copy, file) and _transfer_data; the fake answers those the way
+(nodeops.crio.node_probe, copy, file) and _transfer_data; the fake answers those the way
 the real modules do, on an in-memory file system, and records every call.
 """
 
@@ -42,8 +42,7 @@ class FakeHost:
     def execute_module(self, module_name: str, module_args: dict, task_vars: dict | None = None, **kwargs: object) -> dict:
         self.calls.append((module_name, dict(module_args)))
         handler = {
-            'ansible.legacy.stat': self._stat,
-            'ansible.builtin.slurp': self._slurp,
+            'nodeops.crio.node_probe': self._probe,
             'ansible.builtin.copy': self._copy,
             'ansible.builtin.file': self._file,
         }[module_name]
@@ -53,17 +52,19 @@ class FakeHost:
         self.transfers[remote_path] = data.encode('utf-8') if isinstance(data, str) else data
         return remote_path
 
-    def _stat(self, args: dict) -> dict:
-        path = args['path']
-        stat = {'exists': path in self.files or path in self.dirs, 'isreg': path in self.files, 'isdir': path in self.dirs}
-        if path in self.files:
-            stat.update(mode=self.modes.get(path, '0644'), pw_name='root', gr_name='root', uid=0, gid=0)
-        return {'stat': stat}
+    def _describe(self, path: str, content: bool) -> dict:
+        if path in self.dirs:
+            return {'exists': True, 'type': 'directory', 'mode': '0755', 'owner': 'root', 'group': 'root', 'uid': 0, 'gid': 0}
+        if path not in self.files:
+            return {'exists': False}
+        found = {'exists': True, 'type': 'file', 'mode': self.modes.get(path, '0644'), 'owner': 'root', 'group': 'root',
+                 'uid': 0, 'gid': 0}
+        if content:
+            found['content'] = base64.b64encode(self.files[path]).decode('ascii')
+        return found
 
-    def _slurp(self, args: dict) -> dict:
-        if args['src'] not in self.files:
-            return {'failed': True, 'msg': 'file not found: %s' % args['src']}
-        return {'content': base64.b64encode(self.files[args['src']]).decode('ascii'), 'encoding': 'base64'}
+    def _probe(self, args: dict) -> dict:
+        return {'paths': {path: self._describe(path, args.get('get_content', False)) for path in args['paths']}}
 
     def _copy(self, args: dict) -> dict:
         dest = args['dest']

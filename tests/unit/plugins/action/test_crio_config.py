@@ -29,7 +29,7 @@ def test_edit_writes_through_copy(host, run_action, crio_2020) -> None:
     expected = crio_2020.replace('cgroup_manager = "systemd"', 'cgroup_manager = "cgroupfs"').replace('pids_limit = 1024', 'pids_limit = 4096')
     assert host.text(CONF) == expected
     assert result['diff'] == {'before': crio_2020, 'after': expected, 'before_header': CONF, 'after_header': CONF}
-    assert host.modules == ['ansible.legacy.stat', 'ansible.builtin.slurp', 'ansible.builtin.copy']
+    assert host.modules == ['nodeops.crio.node_probe', 'ansible.builtin.copy']
     copy_args = host.calls[-1][1]
     assert copy_args['dest'] == CONF and copy_args['follow'] is True and copy_args['backup'] is False
     assert copy_args['validate'] is None
@@ -43,13 +43,13 @@ def test_second_run_changes_nothing_and_writes_nothing(host, run_action, crio_20
     assert result['changed'] is False
     assert result['changed_keys'] == []
     assert 'diff' not in result
-    assert host.modules == ['ansible.legacy.stat', 'ansible.builtin.slurp']
+    assert host.modules == ['nodeops.crio.node_probe']
 
 
 def test_check_mode_predicts_and_touches_nothing(host, run_action, crio_2020) -> None:
     checked = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD}, check_mode=True)
     assert host.text(CONF) == crio_2020
-    assert host.modules == ['ansible.legacy.stat', 'ansible.builtin.slurp']
+    assert host.modules == ['nodeops.crio.node_probe']
     assert host.transfers == {}
     done = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})
     assert checked['changed'] is done['changed'] is True
@@ -112,7 +112,7 @@ def test_invalid_toml_fails_with_line_and_column(host, run_action) -> None:
     assert result['failed'] is True
     assert result['msg'].startswith('/etc/crio/crio.conf: not valid TOML: ')
     assert result['msg'].endswith('(line 3, column 14); the file was left unchanged')
-    assert host.modules == ['ansible.legacy.stat', 'ansible.builtin.slurp']
+    assert host.modules == ['nodeops.crio.node_probe']
 
 
 def test_type_conflict_names_key_and_types(host, run_action, crio_2020) -> None:
@@ -225,7 +225,7 @@ def test_attributes_alone_go_through_the_file_module(host, run_action, crio_2020
     host.calls.clear()
     assert run_action(ActionModule, {'path': CONF, 'settings': {}, 'mode': '0600', 'owner': 'root'})['changed'] is False
     # The stat already shows mode and owner: no call to ansible.builtin.file.
-    assert host.modules == ['ansible.legacy.stat', 'ansible.builtin.slurp']
+    assert host.modules == ['nodeops.crio.node_probe']
 
 
 def test_failed_validation_leaves_the_file(host, run_action, crio_2020) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._config_file_action import attributes_hold
 
-STAT = {'exists': True, 'isreg': True, 'mode': '0644', 'uid': 0, 'gid': 0, 'pw_name': 'root', 'gr_name': 'root'}
+STAT = {'exists': True, 'type': 'file', 'mode': '0644', 'uid': 0, 'gid': 0, 'owner': 'root', 'group': 'root'}
 
 
 @pytest.mark.parametrize('args', [
