@@ -209,7 +209,8 @@ class ConfigFileAction(ActionBase):
             # mode either: predict the file, as a real run after it would write.
             return result
         if old is None and folder.get('type') != 'directory':
-            raise ConfigError('cannot create %s: the directory %s does not exist' % (path, posixpath.dirname(path)))
+            shape = '%s is not a directory' if folder.get('exists') else 'the directory %s does not exist'
+            raise ConfigError('cannot create %s: %s' % (path, shape % posixpath.dirname(path)))
         if old is not None and backup_dir is not None:
             result['backup_file'] = self._backup(path, backup_dir, task_vars)
         if self._connection._shell.tmpdir is None:

@@ -51,6 +51,7 @@ def test_an_error_in_the_probe_fails_naming_the_path(host, run_action, unreadabl
     (lambda host: host.dirs.add(CONF), CONF, '/etc/crio/crio.conf is not a regular file'),
     (lambda host: host.write(CONF, b'a = "\xff"\n'), CONF, '/etc/crio/crio.conf is not UTF-8 text (byte 5): left unchanged'),
     (lambda host: None, '/etc/nowhere/x.conf', 'cannot create /etc/nowhere/x.conf: the directory /etc/nowhere does not exist'),
+    (lambda host: host.write('/etc/nowhere', ''), '/etc/nowhere/x.conf', 'cannot create /etc/nowhere/x.conf: /etc/nowhere is not a directory'),
 ])
 def test_refused_after_the_probe_alone(host, run_action, setup: t.Callable[[t.Any], None], path: str, message: str) -> None:
     setup(host)
