@@ -3,15 +3,18 @@
 # here from Debian's packages and Go modules and cached outside the checkout.
 # Each step is content-addressed: it is skipped when its inputs are unchanged.
 #
-#   bed.sh [all|docker|images|bundle [VERSION]|repo|kubelet|containerd|mirror]
+#   bed.sh [all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|mirror]
 #
+# `all` is what `make test` needs, `demo` only what `make demo` needs.
 # Environment: NODEOPS_CACHE (default ~/.cache/nodeops-crio),
 # NODEOPS_CRIO_VERSIONS (bundles to build: the older one is what upgrades
-# start from, default "1.36.2 1.36.3").
+# start from, default "1.36.2 1.36.3"), NODEOPS_KUBELET_VERSION (default
+# v1.36.3, the Kubernetes of the kubelet and cluster scenarios).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 crio_versions=${NODEOPS_CRIO_VERSIONS:-1.36.2 1.36.3}
+k8s_version=${NODEOPS_KUBELET_VERSION:-v1.36.3}
 # shellcheck source=molecule/resources/lib.sh
 . "$here/lib.sh"
 
@@ -30,7 +33,7 @@ apt_install() {
 host_packages() {
   apt_install docker.io debootstrap skopeo docker-registry busybox-static \
     gcc libc6-dev make pkg-config libseccomp-dev libsqlite3-dev ca-certificates \
-    apt-utils gpg gpgv
+    apt-utils gpg gpgv openssl
 }
 
 docker_engine() {
@@ -46,9 +49,10 @@ docker_engine() {
   return 1
 }
 
+# images SUITE:NAME...: node images nodeops-crio/node:NAME.
 images() {
   local suite tag
-  for suite in bookworm:debian12 trixie:debian13; do
+  for suite in "$@"; do
     tag=nodeops-crio/node:${suite#*:}
     NODEOPS_CACHE=$cache bash "$here/node-image.sh" "${suite%%:*}" "$tag"
   done
@@ -61,8 +65,15 @@ bundles() {
   done
 }
 
-kubelets() {
-  NODEOPS_CACHE=$cache bash "$here/kubelet.sh" "${NODEOPS_KUBELET_VERSION:-v1.36.3}" >/dev/null
+# Every Kubernetes binary a scenario or the demo uses, in one go build.
+kubernetes() {
+  NODEOPS_CACHE=$cache bash "$here/kubernetes.sh" "$k8s_version" kubelet kubeadm kubectl \
+    kube-apiserver kube-controller-manager kube-scheduler >/dev/null
+}
+
+# The images kubeadm runs the control plane from, for the cluster scenario.
+control_plane() {
+  NODEOPS_CACHE=$cache bash "$here/control-plane.sh" "$k8s_version" >/dev/null
 }
 
 # Signed apt repositories of the bundles, for the package scenario.
@@ -131,21 +142,33 @@ main() {
     all)
       timed "host packages" host_packages
       timed "docker engine" docker_engine
-      timed "node images" images
+      timed "node images" images bookworm:debian12 trixie:debian13
       timed "bundles" bundles
       timed "apt repositories" apt_repos
-      timed "kubelet" kubelets
+      timed "kubernetes" kubernetes
+      timed "control plane images" control_plane
       timed "containerd packages" containerd_debs
       timed "mirror" mirror
       ;;
+    # A cluster of Debian 12 nodes at the bed's newer CRI-O.
+    demo)
+      timed "host packages" host_packages
+      timed "docker engine" docker_engine
+      timed "node image" images bookworm:debian12
+      timed "bundle" bundles "${crio_versions##* }"
+      timed "kubernetes" kubernetes
+      timed "control plane images" control_plane
+      timed "mirror" mirror
+      ;;
     docker) host_packages; docker_engine ;;
-    images) images ;;
+    images) shift; images "${@:-bookworm:debian12}" ;;
     bundle) bundles "${2:-}" ;;
     repo) apt_repos ;;
-    kubelet) kubelets ;;
+    kubernetes) kubernetes ;;
+    control-plane) control_plane ;;
     containerd) containerd_debs ;;
     mirror) mirror ;;
-    *) say "unknown step: $what (all|docker|images|bundle [VERSION]|repo|kubelet|containerd|mirror)"; return 2 ;;
+    *) say "unknown step: $what (all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|mirror)"; return 2 ;;
   esac
 }
 
