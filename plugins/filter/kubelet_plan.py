@@ -57,6 +57,18 @@ _value:
     config:
       description: The KubeletConfiguration as it is now.
       type: dict
+    kubeadm_kubelet_settings:
+      description:
+        - The keys the role owns, for the KubeletConfiguration document of a
+          kubeadm configuration file, so that kubeadm writes kubelet's file
+          already wired.
+      type: dict
+    awaiting_kubeadm:
+      description:
+        - True when kubelet's configuration file does not exist yet and
+          kubeadm is installed, since kubeadm init or join writes that file;
+          C(config_settings) is then empty and nothing stops the role.
+      type: bool
     flag_edits:
       description: Per environment file and variable, the flags to set and to remove.
       type: list

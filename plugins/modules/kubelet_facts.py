@@ -120,6 +120,10 @@ ansible_facts:
           description: kubeadm's per-node kubelet configuration patch, when it exists.
           type: str
           sample: /var/lib/kubelet/instance-config.yaml
+        kubeadm:
+          description: The kubeadm binary on the node's PATH, empty when there is none.
+          type: str
+          sample: /usr/bin/kubeadm
 """
 
 import os
@@ -229,7 +233,8 @@ def main():
         supports_check_mode=True,
     )
     facts = dict(installed=False, binary="", version="", minor=0, unit={}, environment_files=[], referenced_variables=[],
-                 flags=[], rejected_flags=[], config_file="", instance_config="")
+                 flags=[], rejected_flags=[], config_file="", instance_config="",
+                 kubeadm=module.get_bin_path("kubeadm") or "")
     rc, out, err = module.run_command(["systemctl", "show", module.params["service"], "--property=" + _PROPERTIES])
     if rc != 0:
         module.fail_json(msg="systemctl show %s failed: %s" % (module.params["service"], err.strip()))

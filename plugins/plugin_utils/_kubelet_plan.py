@@ -112,6 +112,32 @@ def _wanted(kubelet, crio, options):
     return values
 
 
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def duration_seconds(text):
+    """Seconds of a Go duration such as "10m" or "1h2m0.5s"; None when it is not one."""
+    text = str(text)
+    if text == "0":
+        return 0.0
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        return None
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+
+
+def _keep_equal_durations(wanted, config):
+    """Keep a duration the file already holds in another spelling (kubeadm writes 10m as 10m0s)."""
+    result = dict(wanted)
+    key = "runtimeRequestTimeout"
+    current = (config or {}).get(key)
+    if current is not None and key in result and duration_seconds(current) is not None \
+            and duration_seconds(current) == duration_seconds(result[key]):
+        result[key] = current
+    return result
+
+
 def _in_config(kubelet, key):
     """Whether the option belongs in the configuration file (else in a flag)."""
     if not kubelet["config_file"]:
@@ -125,7 +151,10 @@ def plan(kubelet, config_text, crio, cri, options):
     """The role's changes and preflight problems; see the module docstring."""
     problems = _version_problems(kubelet, crio, options) + _cri_problems(cri, options)
     config = None
-    if kubelet["config_file"]:
+    # Before `kubeadm init` or `join`, kubeadm's packages leave kubelet
+    # pointing at a file kubeadm has yet to write: its keys come from kubeadm.
+    awaiting_kubeadm = bool(kubelet["config_file"] and config_text is None and kubelet.get("kubeadm"))
+    if kubelet["config_file"] and not awaiting_kubeadm:
         config, problem = read_config(config_text, kubelet["config_file"])
         problems += [problem] if problem else []
 
@@ -137,12 +166,13 @@ def plan(kubelet, config_text, crio, cri, options):
             "CRI-O, or set CRI-O's cgroup_manager to %s (crio_cgroup_manager)" % (driver, where, crio["cgroup_manager"], driver))
 
     wanted = _wanted(kubelet, crio, options)
+    in_file = _keep_equal_durations(wanted, config)
     config_settings, set_flags, remove = {}, {}, set()
     for key, flag in _OPTIONS:
         if key not in wanted:
             continue
         if _in_config(kubelet, key):
-            config_settings[key] = wanted[key]
+            config_settings[key] = in_file[key]
             remove.add(flag)
         else:
             set_flags[flag] = wanted[key]
@@ -185,7 +215,9 @@ def plan(kubelet, config_text, crio, cri, options):
         edit["set"].update(missing)
 
     return dict(
-        config_settings=config_settings,
+        config_settings={} if awaiting_kubeadm else config_settings,
+        kubeadm_kubelet_settings=wanted,
+        awaiting_kubeadm=awaiting_kubeadm,
         config=config or {},
         flag_edits=[dict(path=path, variable=variable, **edit) for (path, variable), edit in sorted(edits.items())],
         cgroup_driver=dict(current=driver, source=where, wanted=crio.get("cgroup_manager")),

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_plan import plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_plan import duration_seconds, plan
 
 CRIO = "unix:///var/run/crio/crio.sock"
 CONTAINERD = "unix:///var/run/containerd/containerd.sock"
@@ -147,3 +147,38 @@ def test_flags_need_a_file_the_unit_reads():
 ])
 def test_a_configuration_file_kubelet_cannot_use_stops(config, message):
     assert message in run(config=config)["problems"][0]
+
+
+def test_before_kubeadm_runs_nothing_goes_to_the_missing_file_and_nothing_stops():
+    result = run(node(kubeadm="/usr/bin/kubeadm", flags=KUBEADM_NODE["flags"][:1]), config=None)
+    assert result["problems"] == []
+    assert result["awaiting_kubeadm"] is True
+    assert result["config_settings"] == {}
+    assert result["flag_edits"] == []
+    assert result["kubeadm_kubelet_settings"] == {"containerRuntimeEndpoint": CRIO, "imageServiceEndpoint": CRIO,
+                                                  "cgroupDriver": "systemd", "runtimeRequestTimeout": "10m"}
+
+
+@pytest.mark.parametrize("kubeadm, config, awaiting", [
+    ("/usr/bin/kubeadm", CONFIG, False),
+    ("", None, False),
+])
+def test_only_a_missing_file_with_kubeadm_installed_is_left_to_kubeadm(kubeadm, config, awaiting):
+    result = run(node(kubeadm=kubeadm), config=config)
+    assert result["awaiting_kubeadm"] is awaiting
+    assert (result["problems"] == []) is (config is not None)
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("10m", 600.0), ("10m0s", 600.0), ("1h30m", 5400.0), ("1.5s", 1.5), ("0", 0.0), ("300ms", 0.3),
+    ("10", None), ("m", None), ("10m junk", None), ("", None),
+])
+def test_go_durations(text, seconds):
+    assert duration_seconds(text) == seconds
+
+
+def test_a_timeout_kubeadm_spelled_another_way_is_kept():
+    config = CONFIG + "runtimeRequestTimeout: 10m0s\n"
+    assert run(config=config)["config_settings"]["runtimeRequestTimeout"] == "10m0s"
+    assert run(config=CONFIG + "runtimeRequestTimeout: 2m0s\n")["config_settings"]["runtimeRequestTimeout"] == "10m"
+    assert run(config=config)["kubeadm_kubelet_settings"]["runtimeRequestTimeout"] == "10m"
