@@ -11,13 +11,13 @@ export PATH := $(VENV)/bin:$(PATH)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_FORCE_COLOR ?= false
-SCENARIOS ?= testbed modules default kubelet package fleet migrate diagnose reset
+SCENARIOS ?= testbed modules default kubelet package fleet migrate diagnose reset cluster
 
 .PHONY: help venv collection bed lint unit sanity galaxy molecule test demo demo-clean clean
 .PHONY: docs docs-check changelog-lint galaxy-e2e bench
 
 help:
-	@echo "make demo   one node converged with playbooks/site.yml, from scratch"
+	@echo "make demo   a two-node Kubernetes cluster on CRI-O nodes made by playbooks/site.yml"
 	@echo "make test   lint, unit tests, sanity and every Molecule scenario"
 	@echo "make docs   regenerate docs/reference; make bench  timings to bench/results"
 
@@ -79,15 +79,22 @@ molecule: venv collection bed
 
 test: lint unit sanity docs-check changelog-lint galaxy galaxy-e2e molecule
 
-# One bed node, converged the air-gapped way as galaxy-e2e and bench do.
-DEMO_NODES := -i localhost, molecule/resources/nodes.yml -e bed_network=nodeops-demo
-DEMO_SITE := -i molecule/resources/demo-inventory.yml -e @molecule/resources/vars/airgap-node.yml
-demo: venv collection bed
+# A two-node cluster (control plane and worker) on bed nodes made CRI-O
+# nodes by site.yml, formed with kubeadm; the bed builds only what it needs.
+DEMO_NODES := -i localhost, molecule/resources/nodes.yml -e bed_network=nodeops-demo -e nodes_count=2
+DEMO_CLUSTER := -i molecule/resources/cluster/demo-inventory.yml -e bed_network=nodeops-demo
+demo: venv collection
+	molecule/resources/bed.sh demo
 	ansible-playbook $(DEMO_NODES) -e nodes_state=present
-	ansible-playbook $(DEMO_SITE) playbooks/site.yml
-	ansible-playbook $(DEMO_SITE) molecule/resources/demo.yml
+	ansible-playbook $(DEMO_CLUSTER) molecule/resources/cluster/prepare.yml
+	ansible-playbook $(DEMO_CLUSTER) playbooks/site.yml
+	ansible-playbook $(DEMO_CLUSTER) molecule/resources/cluster/form.yml
+	ansible-playbook $(DEMO_CLUSTER) molecule/resources/cluster/demo.yml
 
+# kubelet's cgroups live in the machine's tree: removed before the nodes.
 demo-clean: venv collection
+	if docker inspect nodeops-demo-node1 >/dev/null 2>&1; then \
+		ansible-playbook $(DEMO_CLUSTER) molecule/kubelet/cleanup.yml; fi
 	ansible-playbook $(DEMO_NODES) -e nodes_state=absent
 
 clean: demo-clean

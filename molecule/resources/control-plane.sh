@@ -67,8 +67,9 @@ main() {
   kubeadm=$(grep '/kubeadm-' <<<"$bins")
   list=$("$kubeadm" config images list --kubernetes-version "$version" --image-repository mirror:5000 |
     sed 's|^mirror:5000/||' | awk -F: -v want="$built_images" '$1 ~ want')
-  key=$(key "$here/control-plane.sh" "$here/mirror/pause.c" "$(go version)" "$list" \
-    $(sed 's/$/.sha256sum/' <<<"$bins"))
+  local sums=()
+  mapfile -t sums <<<"$bins"
+  key=$(key "$here/control-plane.sh" "$here/mirror/pause.c" "$(go version)" "$list" "${sums[@]/%/.sha256sum}")
   out=$cache/images/control-plane-$key
   if [ -f "$out/done" ]; then
     say "images for $version: cached ($out)"

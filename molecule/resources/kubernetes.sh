@@ -84,7 +84,7 @@ build() {
   minor_n=${minor_n%%.*}
   ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor_n"
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$built"
-  rm -rf "$dir/bin" && mkdir -p "$dir/bin"
+  rm -rf "${dir:?}/bin" && mkdir -p "$dir/bin"
   (cd "$dir" && timed "go build $*" nice go build -trimpath -ldflags "$ldflags" -o "$dir/bin/" "${pkgs[@]}")
   for c in "$@"; do says_version "$dir/bin/$c" "$version"; done
 }
