@@ -86,18 +86,11 @@ containerd_debs() {
   NODEOPS_CACHE=$cache bash "$here/containerd-debs.sh" >/dev/null
 }
 
-# oci_image NAME:TAG ROOTFS ENTRYPOINT_JSON: a docker-archive of a tiny image.
-oci_image() {
-  local ref=$1 root=$2 entry=$3 out=$4
-  tar -C "$root" -c . | docker import -c "ENTRYPOINT $entry" - "nodeops-crio/$ref" >/dev/null
-  docker save -o "$out" "nodeops-crio/$ref"
-}
-
 # The mirror: the node image plus an OCI registry and an HTTP server for the
 # bundles; its registry holds a pause image and a busybox image.
 mirror() {
   local stamp work cid ip
-  stamp=$(key "$here/mirror/serve" "$here/mirror/registry.yml" "$here/mirror/pause.c" \
+  stamp=$(key "$here/lib.sh" "$here/mirror/serve" "$here/mirror/registry.yml" "$here/mirror/pause.c" \
     "$(docker image inspect -f '{{.Id}}' nodeops-crio/node:debian12)" "$(dpkg-query -W busybox-static docker-registry)")
   if image_exists "nodeops-crio/mirror:$stamp"; then
     docker tag "nodeops-crio/mirror:$stamp" nodeops-crio/mirror:latest

@@ -49,14 +49,13 @@ GO
   [ "v$said" = "$version" ] || { say "built etcd says '$said', expected '$version'"; return 1; }
 }
 
-# image NAME:TAG ROOT OUT ENTRYPOINT: a docker-archive of a one-layer image
-# whose commands are found on PATH, as kubeadm's manifests call them.
+# image NAME:TAG ROOT OUT ENTRYPOINT: the image's docker-archive, whose
+# commands are found on PATH, as kubeadm's manifests call them; the archive
+# is what the mirror gets, so the local image is not kept.
 image() {
   local ref=$1 root=$2 out=$3 entry=$4
   mkdir -p "$root/tmp" && chmod 1777 "$root/tmp"
-  tar -C "$root" --owner=0 --group=0 -c . |
-    docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' -c "ENTRYPOINT $entry" - "nodeops-crio/$ref" >/dev/null
-  docker save -o "$out" "nodeops-crio/$ref"
+  oci_image "$ref" "$root" "$entry" "$out" 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
   docker rmi "nodeops-crio/$ref" >/dev/null
 }
 
@@ -69,7 +68,7 @@ main() {
     sed 's|^mirror:5000/||' | awk -F: -v want="$built_images" '$1 ~ want')
   local sums=()
   mapfile -t sums <<<"$bins"
-  key=$(key "$here/control-plane.sh" "$here/mirror/pause.c" "$(go version)" "$list" "${sums[@]/%/.sha256sum}")
+  key=$(key "$here/control-plane.sh" "$here/lib.sh" "$here/mirror/pause.c" "$(go version)" "$list" "${sums[@]/%/.sha256sum}")
   out=$cache/images/control-plane-$key
   if [ -f "$out/done" ]; then
     say "images for $version: cached ($out)"

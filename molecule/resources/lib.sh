@@ -26,3 +26,15 @@ key() {
 }
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# oci_image NAME:TAG ROOTFS ENTRYPOINT_JSON OUT [CHANGE...]: a docker-archive
+# of a one-layer image made from ROOTFS, tagged nodeops-crio/NAME:TAG; each
+# CHANGE is a Dockerfile instruction such as 'ENV PATH=/usr/local/bin'.
+oci_image() {
+  local ref=$1 root=$2 entry=$3 out=$4 change changes=()
+  shift 4
+  for change in "$@"; do changes+=(-c "$change"); done
+  tar -C "$root" --owner=0 --group=0 -c . |
+    docker import "${changes[@]}" -c "ENTRYPOINT $entry" - "nodeops-crio/$ref" >/dev/null
+  docker save -o "$out" "nodeops-crio/$ref"
+}
