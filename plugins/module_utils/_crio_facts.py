@@ -183,6 +183,60 @@ def summarize_config(config):
     }
 
 
+# The runtime handler CRI-O records on each pod sandbox; crictl's own
+# runtimeHandler field stays empty for pods that named none.
+RUNTIME_HANDLER_ANNOTATION = "io.kubernetes.cri-o.RuntimeHandler"
+
+
+def state_files(config):
+    """CRI-O's version files and whether it wipes on a minor change: {version_file, version_file_persist, internal_wipe}."""
+    crio = config.get("crio", {})
+    return {
+        "version_file": crio.get("version_file") or "",
+        "version_file_persist": crio.get("version_file_persist") or "",
+        "internal_wipe": crio.get("internal_wipe", True) is not False,
+    }
+
+
+def parse_version_file(text):
+    """The version a previous crio recorded in its version file (a JSON string such as "1.36.3"); None when unreadable."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def parse_pods(pods_json, inspections):
+    """Pod sandboxes of `crictl pods -o json`, each with the handler CRI-O recorded.
+
+    inspections maps a pod id to the text `crictl inspectp` printed for it; a
+    pod without one (it went away meanwhile) keeps crictl's runtimeHandler.
+    """
+    try:
+        items = json.loads(pods_json).get("items") or []
+    except (AttributeError, TypeError, ValueError):
+        return []
+    pods = []
+    for item in items:
+        metadata = item.get("metadata") or {}
+        handler = item.get("runtimeHandler") or ""
+        try:
+            annotations = json.loads(inspections.get(item.get("id"), "")).get("info", {})
+            annotations = annotations.get("runtimeSpec", {}).get("annotations", {})
+            handler = annotations.get(RUNTIME_HANDLER_ANNOTATION, handler) or ""
+        except (AttributeError, TypeError, ValueError):
+            pass
+        pods.append({
+            "id": item.get("id", ""),
+            "name": metadata.get("name", ""),
+            "namespace": metadata.get("namespace", ""),
+            "state": item.get("state", ""),
+            "runtime_handler": handler,
+        })
+    return pods
+
+
 def parse_conditions(crictl_info):
     """Readiness conditions of `crictl info` JSON as {type: bool}."""
     try:

@@ -124,6 +124,14 @@ def read_sysctls(names, root="/"):
     return values
 
 
+def list_dir(path, root="/"):
+    """The sorted names in a folder; [] when it is missing or unreadable."""
+    try:
+        return sorted(os.listdir(_under(root, path)))
+    except OSError:
+        return []
+
+
 def checksum_list_holds(list_path, root="/"):
     """Whether every file a sha256sum list names still has its sha256 (sha256sum --check --strict).
 

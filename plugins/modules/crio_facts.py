@@ -60,6 +60,14 @@ options:
     description: Warn about removed or deprecated options found in the configuration files.
     type: bool
     default: true
+  list_pods:
+    description:
+      - List the pod sandboxes the running daemon has, each with the runtime
+        handler CRI-O recorded for it (one C(crictl inspectp) per pod).
+      - What a restart of crio into another minor or another default runtime
+        would touch; needs crictl and a running daemon.
+    type: bool
+    default: false
   timeout:
     description: Seconds to wait for each answer of crio or crictl.
     type: int
@@ -183,6 +191,30 @@ ansible_facts:
           type: list
           elements: dict
           sample: [{"file": "/etc/crio/crio.conf", "key": "crio.file_locking", "message": "removed in CRI-O 1.16: ..."}]
+        state_version:
+          description:
+            - The version the last crio that ran wrote to its version file
+              (C(crio.version_file), on tmpfs, so it outlives a binary upgrade
+              until the next boot); null when the file is missing or unreadable.
+            - At start CRI-O removes every pod when its major.minor differs
+              from this one (and C(internal_wipe) is on).
+          type: str
+          sample: 1.36.3
+        state_version_file:
+          description: The version file, C(crio.version_file) of the configuration; empty when none is set.
+          type: str
+          sample: /var/run/crio/version
+        internal_wipe:
+          description: Whether CRI-O removes its pods itself at a start that finds another minor's state.
+          type: bool
+        pods:
+          description:
+            - With O(list_pods) and a running daemon, its pod sandboxes.
+            - V(runtime_handler) is the handler CRI-O recorded; empty means the
+              pod named none and runs on the default runtime.
+          type: list
+          elements: dict
+          sample: [{"id": "5d3c...", "name": "hello-7c9f", "namespace": "default", "state": "SANDBOX_READY", "runtime_handler": ""}]
 unknown_settings:
   description: Keys of O(check_settings) the installed crio does not know (dotted). Empty when crio is not installed.
   returned: when O(check_settings) is given
@@ -268,6 +300,20 @@ class _Node(object):
         rc, out, _err = self.run(self.crio, "status", "--socket", socket, "config")
         return loads(out) if rc == 0 and out.strip() else None
 
+    def pods(self, socket):
+        if not self.crictl:
+            return []
+        endpoint = ["--runtime-endpoint", "unix://" + socket]
+        rc, out, _err = self.run(self.crictl, *(endpoint + ["pods", "--output=json"]))
+        if rc != 0:
+            return []
+        inspections = {}
+        for pod in cf.parse_pods(out, {}):
+            rc, text, _err = self.run(self.crictl, *(endpoint + ["inspectp", "--output=json", pod["id"]]))
+            if rc == 0:
+                inspections[pod["id"]] = text
+        return cf.parse_pods(out, inspections)
+
     def conditions(self, socket):
         if not self.crictl:
             return {}
@@ -321,9 +367,25 @@ def gather(node, facts):
     facts["config_source"] = "daemon" if running is not None else "files"
     facts.update(cf.summarize_config(facts["config"]))
     facts["socket"] = facts["socket"] or socket
+    state = cf.state_files(facts["config"])
+    facts["state_version_file"] = state["version_file"]
+    facts["internal_wipe"] = state["internal_wipe"]
+    facts["state_version"] = read_version_file(state["version_file"])
     if running is not None:
         facts["conditions"] = node.conditions(facts["socket"])
         facts["ready"] = bool(facts["conditions"].get("RuntimeReady"))
+        if node.params["list_pods"]:
+            facts["pods"] = node.pods(facts["socket"])
+
+
+def read_version_file(path):
+    if not path:
+        return None
+    try:
+        with open(path) as handle:
+            return cf.parse_version_file(handle.read())
+    except (IOError, OSError, UnicodeDecodeError):
+        return None
 
 
 def stale_keys(module, path, settings):
@@ -358,6 +420,7 @@ def main():
             compare_file=dict(type="path"),
             unknown_settings_action=dict(type="str", choices=["report", "warn", "fail"], default="report"),
             warn_removed_options=dict(type="bool", default=True),
+            list_pods=dict(type="bool", default=False),
             timeout=dict(type="int", default=15),
         ),
         supports_check_mode=True,
@@ -365,7 +428,8 @@ def main():
     node = _Node(module)
     facts = dict(installed=bool(node.crio), binary=node.crio, version=None, crictl_version=None,
                  install_method=node.install_method(), running=False, config_source="none", config={},
-                 conditions={}, ready=False, removed_options=[])
+                 conditions={}, ready=False, removed_options=[], state_version=None, state_version_file="",
+                 internal_wipe=True, pods=[])
     if node.crictl:
         facts["crictl_version"] = cf.parse_crictl_version(node.run(node.crictl, "--version")[1])
     if node.crio:

@@ -74,6 +74,11 @@ options:
     type: list
     elements: path
     default: []
+  list_dirs:
+    description: Folders whose entries to name in RV(listings).
+    type: list
+    elements: path
+    default: []
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
@@ -134,13 +139,18 @@ checksum_lists:
   returned: always
   type: dict
   sample: {"/var/cache/nodeops-crio/installed.sha256": true}
+listings:
+  description: The names in each folder of O(list_dirs), sorted; empty for a missing folder.
+  returned: always
+  type: dict
+  sample: {"/etc/cni/net.d": ["10-calico.conflist", "calico-kubeconfig"]}
 """
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import (
-    checksum_list_holds, describe, differs, read_sysctls)
+    checksum_list_holds, describe, differs, list_dir, read_sysctls)
 
 
 def main():
@@ -160,6 +170,7 @@ def main():
             )),
             sysctls=dict(type="list", elements="str", default=[]),
             checksum_lists=dict(type="list", elements="path", default=[]),
+            list_dirs=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -179,6 +190,7 @@ def main():
         sysctls=read_sysctls(params["sysctls"]),
         sysctls_writable=os.access("/proc/sys/net", os.W_OK),
         checksum_lists=dict((path, checksum_list_holds(path)) for path in params["checksum_lists"]),
+        listings=dict((path, list_dir(path)) for path in params["list_dirs"]),
     )
 
 

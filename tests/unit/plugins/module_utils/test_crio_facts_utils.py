@@ -170,3 +170,145 @@ def test_parse_conditions():
     assert cf.parse_conditions(json.dumps(info)) == {"RuntimeReady": True, "NetworkReady": False}
     assert cf.parse_conditions("not json") == {}
     assert cf.parse_conditions("{}") == {}
+
+
+def test_the_runtime_handler_annotation_is_cri_os():
+    assert cf.RUNTIME_HANDLER_ANNOTATION == "io.kubernetes.cri-o.RuntimeHandler"
+
+
+def test_state_files_of_crio_1_36_defaults():
+    with open(os.path.join(FIXTURES, "crio_facts", "crio-1.36.3-config-default.toml")) as handle:
+        config = loads(handle.read())
+    assert cf.state_files(config) == {
+        "version_file": "/var/run/crio/version", "version_file_persist": "", "internal_wipe": True}
+
+
+@pytest.mark.parametrize(
+    "config, state",
+    [
+        ({}, {"version_file": "", "version_file_persist": "", "internal_wipe": True}),
+        ({"crio": {}}, {"version_file": "", "version_file_persist": "", "internal_wipe": True}),
+        ({"crio": {"version_file": "/run/crio/version", "version_file_persist": "/var/lib/crio/version"}},
+         {"version_file": "/run/crio/version", "version_file_persist": "/var/lib/crio/version", "internal_wipe": True}),
+        ({"crio": {"internal_wipe": True}}, {"version_file": "", "version_file_persist": "", "internal_wipe": True}),
+        ({"crio": {"internal_wipe": False, "version_file": "/var/run/crio/version"}},
+         {"version_file": "/var/run/crio/version", "version_file_persist": "", "internal_wipe": False}),
+    ],
+)
+def test_state_files(config, state):
+    assert cf.state_files(config) == state
+
+
+@pytest.mark.parametrize(
+    "text, version",
+    [
+        # what CRI-O 1.36.3 writes to /var/run/crio/version
+        ('"1.36.3+b24632ab44955fa84685640d4177f3c554e9f69c"', "1.36.3+b24632ab44955fa84685640d4177f3c554e9f69c"),
+        ('"1.35.6"\n', "1.35.6"),
+        ("", None),
+        ("garbage", None),
+        ("42", None),
+        ('""', None),
+        ('"  "', None),
+        ("null", None),
+        ('["1.36.3"]', None),
+        ("1.36.3", None),  # not JSON: CRI-O could not read it either
+    ],
+)
+def test_parse_version_file(text, version):
+    assert cf.parse_version_file(text) == version
+
+
+def crictl_pod(pod_id, name, namespace="default", state="SANDBOX_READY", handler="", attempt=0):
+    """An item of `crictl pods --output=json` (crictl 1.36)."""
+    uid = "%s-uid" % name
+    return {
+        "id": pod_id,
+        "metadata": {"name": name, "uid": uid, "namespace": namespace, "attempt": attempt},
+        "state": state,
+        "createdAt": "1795622856994323301",
+        "labels": {"io.kubernetes.container.name": "POD", "io.kubernetes.pod.name": name,
+                   "io.kubernetes.pod.namespace": namespace, "io.kubernetes.pod.uid": uid},
+        "annotations": {"kubernetes.io/config.source": "api"},
+        "runtimeHandler": handler,
+    }
+
+
+def inspectp(pod_id, handler):
+    """The text of `crictl inspectp --output=json ID` of CRI-O 1.36, abridged."""
+    return json.dumps({
+        "status": {
+            "id": pod_id,
+            "metadata": {"attempt": 0, "name": "web", "namespace": "default", "uid": "web-uid"},
+            "state": "SANDBOX_READY",
+            "createdAt": "2026-11-24T09:14:16.994323301Z",
+            "network": {"additionalIps": [], "ip": "10.85.0.4"},
+            "linux": {"namespaces": {"options": {"ipc": "POD", "network": "POD", "pid": "CONTAINER",
+                                                 "targetId": "", "userNsOptions": None}}},
+            "labels": {}, "annotations": {}, "runtimeHandler": "",
+        },
+        "info": {
+            "image": "registry.k8s.io/pause:3.10.1",
+            "pid": 4242,
+            "runtimeSpec": {
+                "ociVersion": "1.2.1",
+                "annotations": {
+                    cf.RUNTIME_HANDLER_ANNOTATION: handler,
+                    "io.kubernetes.cri-o.SandboxID": pod_id,
+                    "io.kubernetes.cri-o.Namespace": "default",
+                    "io.kubernetes.cri-o.ContainerType": "sandbox",
+                },
+            },
+        },
+    }, indent=2)
+
+
+WEB_ID = "5d3c0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7"
+DNS_ID = "c0ffee00112233445566778899aabbccddeeff00112233445566778899aabbcc"
+PODS_JSON = json.dumps({"items": [crictl_pod(WEB_ID, "web", "shop"),
+                                  crictl_pod(DNS_ID, "coredns", "kube-system", handler="runc")]}, indent=2)
+
+
+def test_parse_pods_takes_the_handler_cri_o_recorded():
+    pods = cf.parse_pods(PODS_JSON, {WEB_ID: inspectp(WEB_ID, "crun"), DNS_ID: inspectp(DNS_ID, "")})
+    assert pods == [
+        {"id": WEB_ID, "name": "web", "namespace": "shop", "state": "SANDBOX_READY", "runtime_handler": "crun"},
+        {"id": DNS_ID, "name": "coredns", "namespace": "kube-system", "state": "SANDBOX_READY",
+         "runtime_handler": ""},
+    ]
+
+
+def test_parse_pods_keeps_crictls_handler_without_an_inspection():
+    pods = cf.parse_pods(PODS_JSON, {})
+    assert [(p["id"], p["runtime_handler"]) for p in pods] == [(WEB_ID, ""), (DNS_ID, "runc")]
+
+
+@pytest.mark.parametrize(
+    "inspection",
+    ["", "not json", "null", "[]", "{}", '{"info": null}', '{"info": {}}', '{"info": {"runtimeSpec": {}}}',
+     '{"info": {"runtimeSpec": {"annotations": {}}}}', '{"info": {"runtimeSpec": {"annotations": []}}}'],
+)
+def test_parse_pods_falls_back_on_an_inspection_without_the_annotation(inspection):
+    pods = cf.parse_pods(PODS_JSON, {WEB_ID: inspection, DNS_ID: inspection})
+    assert [p["runtime_handler"] for p in pods] == ["", "runc"]
+
+
+def test_parse_pods_of_crictl_1_36():
+    with open(os.path.join(FIXTURES, "diagnose", "crictl-pods-v1.36.0.json")) as handle:
+        text = handle.read()
+    ready = "1043cb6b1c2ec288d49f8ed6af44282633c0c41f012c276172f1bd49e6ab497b"
+    pods = cf.parse_pods(text, {ready: inspectp(ready, "runc")})
+    assert [(p["name"], p["state"], p["runtime_handler"]) for p in pods] == [
+        ("bed-pod", "SANDBOX_READY", "runc"), ("bed-stale", "SANDBOX_NOTREADY", ""),
+        ("bed-pod", "SANDBOX_NOTREADY", "")]
+    assert pods[0]["id"] == ready and {p["namespace"] for p in pods} == {"default"}
+
+
+@pytest.mark.parametrize("text", ["", "not json", "null", "[]", "{}", '{"items": null}', '{"items": []}'])
+def test_parse_pods_of_nothing_usable(text):
+    assert cf.parse_pods(text, {}) == []
+
+
+def test_parse_pods_of_an_item_without_metadata():
+    assert cf.parse_pods('{"items": [{"id": "abc"}]}', {}) == [
+        {"id": "abc", "name": "", "namespace": "", "state": "", "runtime_handler": ""}]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import (
-    checksum_list_holds, describe, differs, file_digest, path_type, read_sysctls, sysctl_path)
+    checksum_list_holds, describe, differs, file_digest, list_dir, path_type, read_sysctls, sysctl_path)
 
 TEXT = b'[crio.runtime]\ncgroup_manager = "systemd"\n'
 SHA1 = hashlib.sha1(TEXT).hexdigest()
@@ -173,6 +173,69 @@ def test_read_sysctls_collapses_whitespace_and_skips_missing(tmp_path: Path) -> 
     assert read_sysctls(names, root=str(tmp_path)) == {
         'net.ipv4.ip_forward': '1', 'net.ipv4.tcp_rmem': '4096 131072 6291456', 'kernel.ostype': 'Linux'}
     assert read_sysctls([], root=str(tmp_path)) == {}
+
+
+def test_list_dir_names_everything_in_a_folder_sorted(tmp_path: Path) -> None:
+    put(tmp_path, '/etc/cni/net.d/10-calico.conflist', b'{}')
+    put(tmp_path, '/etc/cni/net.d/calico-kubeconfig', b'')
+    put(tmp_path, '/etc/cni/net.d/.hidden.conf', b'')
+    put(tmp_path, '/etc/cni/net.d/01-first.conf', b'')
+    (tmp_path / 'etc' / 'cni' / 'net.d' / 'sub.d').mkdir()
+    (tmp_path / 'etc' / 'cni' / 'net.d' / 'gone.conf').symlink_to(tmp_path / 'nowhere')
+    # only the names, not what is inside a subfolder
+    put(tmp_path, '/etc/cni/net.d/sub.d/99-inner.conf', b'')
+    assert list_dir('/etc/cni/net.d', root=str(tmp_path)) == [
+        '.hidden.conf', '01-first.conf', '10-calico.conflist', 'calico-kubeconfig', 'gone.conf', 'sub.d']
+    # a trailing slash names the same folder
+    assert list_dir('/etc/cni/net.d/', root=str(tmp_path)) == list_dir('/etc/cni/net.d', root=str(tmp_path))
+
+
+def test_list_dir_of_an_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / 'etc' / 'cni' / 'net.d').mkdir(parents=True)
+    assert list_dir('/etc/cni/net.d', root=str(tmp_path)) == []
+
+
+def test_list_dir_follows_a_link_to_a_folder(tmp_path: Path) -> None:
+    put(tmp_path, '/opt/cni/net.d/10-flannel.conflist', b'{}')
+    (tmp_path / 'etc' / 'cni').mkdir(parents=True)
+    (tmp_path / 'etc' / 'cni' / 'net.d').symlink_to(tmp_path / 'opt' / 'cni' / 'net.d')
+    assert list_dir('/etc/cni/net.d', root=str(tmp_path)) == ['10-flannel.conflist']
+
+
+@pytest.mark.parametrize('path', [
+    '/etc/cni/net.d',  # missing
+    '/etc/cni',  # missing parent too
+    '/etc/crio.conf',  # a file, not a folder
+    '/etc/crio.conf/net.d',  # under a file
+    '/dangling',  # a link to nothing
+])
+def test_list_dir_of_what_is_no_folder_is_empty(tmp_path: Path, path: str) -> None:
+    put(tmp_path, '/etc/crio.conf')
+    (tmp_path / 'dangling').symlink_to(tmp_path / 'nowhere')
+    assert list_dir(path, root=str(tmp_path)) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason='root reads every folder')
+def test_list_dir_of_an_unreadable_folder_is_empty(tmp_path: Path) -> None:
+    put(tmp_path, '/etc/cni/net.d/10-calico.conflist', b'{}')
+    folder = tmp_path / 'etc' / 'cni' / 'net.d'
+    folder.chmod(0o000)
+    try:
+        assert list_dir('/etc/cni/net.d', root=str(tmp_path)) == []
+    finally:
+        folder.chmod(0o755)
+
+
+
+def test_list_dir_of_a_folder_it_may_not_read_is_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same as above, also as root: listdir refuses.
+    put(tmp_path, '/etc/cni/net.d/10-calico.conflist', b'{}')
+
+    def refuse(path: str) -> list[str]:
+        raise PermissionError(13, 'Permission denied', path)
+
+    monkeypatch.setattr(os, 'listdir', refuse)
+    assert list_dir('/etc/cni/net.d', root=str(tmp_path)) == []
 
 
 LIST = '/var/cache/nodeops-crio/installed.sha256'

@@ -24,13 +24,17 @@ def fixture(name):
 class FakeNode:
     """Answers the commands crio_facts runs, and records them."""
 
-    def __init__(self, tmp_path, installed=True, running=False, crictl=True):
+    def __init__(self, tmp_path, installed=True, running=False, crictl=True, pods=None):
         self.installed = installed
         self.crictl = crictl
         self.socket = str(tmp_path / "crio.sock")
+        self.version_file = str(tmp_path / "version")
+        # {id: (crictl's items entry, the handler CRI-O recorded)}
+        self.pods = pods or {}
         self.commands = []
         self.status_config = fixture("crio-1.36.3-config-default.toml").replace(
-            'listen = "/var/run/crio/crio.sock"', 'listen = "%s"' % self.socket)
+            'listen = "/var/run/crio/crio.sock"', 'listen = "%s"' % self.socket).replace(
+            'version_file = "/var/run/crio/version"', 'version_file = "%s"' % self.version_file)
         if running:
             open(self.socket, "w").close()
 
@@ -57,7 +61,17 @@ class FakeNode:
             return 0, text.replace("[crio.api]", '[crio.api]\nlisten = "%s"' % self.socket), ""
         if command[:2] == ["/usr/local/bin/crio", "status"]:
             return 0, self.status_config, ""
-        if command[:3] == ["/usr/local/bin/crictl", "--runtime-endpoint", "unix://" + self.socket]:
+        if command[:5] == ["/usr/local/bin/crictl", "--runtime-endpoint", "unix://" + self.socket, "pods",
+                           "--output=json"]:
+            return 0, json.dumps({"items": [item for item, _handler in self.pods.values()]}, indent=2), ""
+        if command[:5] == ["/usr/local/bin/crictl", "--runtime-endpoint", "unix://" + self.socket, "inspectp",
+                           "--output=json"]:
+            item, handler = self.pods[command[5]]
+            spec = {"annotations": {"io.kubernetes.cri-o.RuntimeHandler": handler,
+                                    "io.kubernetes.cri-o.SandboxID": item["id"]}}
+            return 0, json.dumps({"status": {"id": item["id"], "state": item["state"]},
+                                  "info": {"pid": 4242, "runtimeSpec": spec}}, indent=2), ""
+        if command[:4] == ["/usr/local/bin/crictl", "--runtime-endpoint", "unix://" + self.socket, "info"]:
             conditions = [{"type": "RuntimeReady", "status": True}, {"type": "NetworkReady", "status": False}]
             return 0, json.dumps({"status": {"conditions": conditions}}), ""
         raise AssertionError("unexpected command %r" % args)
@@ -159,3 +173,51 @@ def test_stale_keys_of_the_compared_file(node, capsys, config_dir):
                                     ["crio", "runtime", "runtimes", "runc", "allowed_annotations"]]
     missing = run({"check_settings": settings, "compare_file": str(config_dir / "none.conf")}, capsys, config_dir)
     assert missing["stale_keys"] == []
+
+
+def crictl_pod(pod_id, name, namespace, state="SANDBOX_READY"):
+    """An item of `crictl pods --output=json`: crictl leaves runtimeHandler empty for pods that named none."""
+    return {"id": pod_id, "metadata": {"name": name, "uid": name + "-uid", "namespace": namespace, "attempt": 0},
+            "state": state, "createdAt": "1795622856994323301", "labels": {"io.kubernetes.pod.name": name},
+            "annotations": {}, "runtimeHandler": ""}
+
+
+WEB_ID = "5d3c0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7"
+DNS_ID = "c0ffee00112233445566778899aabbccddeeff00112233445566778899aabbcc"
+
+
+def test_list_pods_reports_the_daemons_pods_and_its_version_file(node, capsys, config_dir):
+    fake = node(running=True, pods={WEB_ID: (crictl_pod(WEB_ID, "web", "shop"), ""),
+                                    DNS_ID: (crictl_pod(DNS_ID, "coredns", "kube-system", "SANDBOX_NOTREADY"), "crun")})
+    with open(fake.version_file, "w") as handle:
+        handle.write('"1.36.3+b24632ab44955fa84685640d4177f3c554e9f69c"')
+    facts = run({"list_pods": True}, capsys, config_dir)["ansible_facts"]["crio"]
+    assert facts["pods"] == [
+        {"id": WEB_ID, "name": "web", "namespace": "shop", "state": "SANDBOX_READY", "runtime_handler": ""},
+        {"id": DNS_ID, "name": "coredns", "namespace": "kube-system", "state": "SANDBOX_NOTREADY",
+         "runtime_handler": "crun"},
+    ]
+    assert facts["state_version"] == "1.36.3+b24632ab44955fa84685640d4177f3c554e9f69c"
+    assert facts["state_version_file"] == fake.version_file
+    assert facts["internal_wipe"] is True
+    endpoint = ["/usr/local/bin/crictl", "--runtime-endpoint", "unix://" + fake.socket]
+    crictl = [c[2:] for c in fake.commands if c[2:5] == endpoint and c[5] != "info"]
+    assert crictl == [endpoint + ["pods", "--output=json"], endpoint + ["inspectp", "--output=json", WEB_ID],
+                      endpoint + ["inspectp", "--output=json", DNS_ID]]
+
+
+def test_pods_are_listed_only_when_asked(node, capsys, config_dir):
+    fake = node(running=True, pods={WEB_ID: (crictl_pod(WEB_ID, "web", "shop"), "")})
+    facts = run({}, capsys, config_dir)["ansible_facts"]["crio"]
+    assert facts["pods"] == []
+    assert not [c for c in fake.commands if "pods" in c or "inspectp" in c]
+    # no version file yet (a fresh boot): unreadable, so null
+    assert facts["state_version"] is None and facts["state_version_file"] == fake.version_file
+
+
+def test_internal_wipe_off_in_the_daemons_configuration(node, capsys, config_dir):
+    fake = node(running=True)
+    fake.status_config = fake.status_config.replace("internal_wipe = true", "internal_wipe = false")
+    facts = run({"list_pods": True}, capsys, config_dir)["ansible_facts"]["crio"]
+    assert facts["internal_wipe"] is False
+    assert facts["pods"] == []

@@ -80,7 +80,37 @@ def test_one_call_answers_everything(tree: Path, capsys: pytest.CaptureFixture, 
 def test_nothing_asked_gives_empty_answers(capsys: pytest.CaptureFixture) -> None:
     code, result = run(capsys)
     assert code == 0
-    assert (result['paths'], result['differ'], result['sysctls'], result['checksum_lists']) == ({}, [], {}, {})
+    assert (result['paths'], result['differ'], result['sysctls'], result['checksum_lists'], result['listings']) == (
+        {}, [], {}, {}, {})
+
+
+def test_list_dirs_names_each_folders_entries(tree: Path, capsys: pytest.CaptureFixture) -> None:
+    net = tree / 'net.d'
+    net.mkdir()
+    for name in ('87-podman.json', '10-calico.conflist', 'calico-kubeconfig'):
+        (net / name).write_text('{}')
+    folder, missing, a_file = str(tree / 'crio.conf.d'), str(tree / 'missing'), str(tree / 'modules.conf')
+    code, result = run(capsys, list_dirs=[str(net), folder, missing, a_file])
+    assert code == 0 and result['changed'] is False
+    assert result['listings'] == {
+        str(net): ['10-calico.conflist', '87-podman.json', 'calico-kubeconfig'],
+        folder: [],
+        missing: [],
+        a_file: [],
+    }
+    # nothing else was asked
+    assert (result['paths'], result['differ'], result['checksum_lists']) == ({}, [], {})
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_list_dirs_works_in_check_mode_and_beside_the_rest(tree: Path, capsys: pytest.CaptureFixture,
+                                                           check_mode: bool) -> None:
+    modules = str(tree / 'modules.conf')
+    code, result = run(capsys, _ansible_check_mode=check_mode, paths=[modules], list_dirs=[str(tree)])
+    assert code == 0 and result['changed'] is False
+    assert result['paths'][modules]['type'] == 'file'
+    assert result['listings'] == {str(tree): sorted(os.listdir(tree))}
+    assert 'modules.conf' in result['listings'][str(tree)] and 'proc' in result['listings'][str(tree)]
 
 
 @pytest.mark.parametrize('mode', ['0x644', 'rw', 'u=rw,go=r', '0o644', '0999', ''])
