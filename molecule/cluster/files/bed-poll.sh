@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Every second, how many of the Deployment's replicas are Ready and not
 # terminating (a replica being evicted no longer serves); "error" when the
 # API server does not answer.

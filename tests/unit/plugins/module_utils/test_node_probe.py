@@ -226,7 +226,6 @@ def test_list_dir_of_an_unreadable_folder_is_empty(tmp_path: Path) -> None:
         folder.chmod(0o755)
 
 
-
 def test_list_dir_of_a_folder_it_may_not_read_is_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same as above, also as root: listdir refuses.
     put(tmp_path, '/etc/cni/net.d/10-calico.conflist', b'{}')

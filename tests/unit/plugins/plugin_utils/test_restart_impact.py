@@ -134,8 +134,8 @@ def test_only_pods_that_named_runc_are_untouched_by_runc_to_crun():
 def test_a_switch_back_to_runc_affects_the_pods_that_named_no_runtime_on_crun():
     no_key = pod("d")
     del no_key["runtime_handler"]
-    crun_node = node(default_runtime="crun", pods=[pod("a", handler=""), pod("b", handler="crun"), pod("c", "runc"),
-                                                    no_key])
+    pods = [pod("a", handler=""), pod("b", handler="crun"), pod("c", "runc"), no_key]
+    crun_node = node(default_runtime="crun", pods=pods)
     result = impact(crun_node, TARGET, "runc")
     assert result["switch"] is True
     assert result["pods"] == ["default/a", "default/d"]
