@@ -10,8 +10,9 @@ description:
   - CRI-O loads the first CNI configuration of its network_dir by name, so the
     role's bridge beside a cluster's CNI can take pods onto a node-local subnet.
   - With O(_input) V(auto) the bridge is written only where the folder holds no
-    other network (C(.conf), C(.conflist) or C(.json)) and kubelet has not
-    joined a cluster; V(true) always writes it, V(false) never does.
+    other network (C(.conf), C(.conflist) or C(.json), CRI-O's own bridges
+    C(10-crio-bridge.conflist) and C(11-crio-ipv4-bridge.conflist) aside) and
+    kubelet has not joined a cluster; V(true) always writes it, V(false) never does.
   - The role M(nodeops.crio.crio) uses it; it is pure, so it changes nothing.
 author:
   - nodeops.crio maintainers

@@ -8,14 +8,16 @@ import typing as t
 
 import pytest
 
-from ansible_collections.nodeops.crio.plugins.plugin_utils._cni_bridge import CNI_SUFFIXES, decide
+from ansible_collections.nodeops.crio.plugins.plugin_utils._cni_bridge import CNI_SUFFIXES, CRIO_BRIDGES, decide
 
 OWN = "10-nodeops-bridge.conflist"
 KUBECONFIG = "/etc/kubernetes/kubelet.conf"
 
-# Entries of CRI-O's network_dir that are no CNI network: the bridge itself,
-# a CNI's credentials, a disabled configuration, a note.
-NOT_NETWORKS = [OWN, "calico-kubeconfig", "foo.conf.disabled", "README"]
+# Entries of CRI-O's network_dir that are no cluster's CNI network: the
+# bridge itself, CRI-O's own bridges (its package's, its bundle's), a CNI's
+# credentials, a disabled configuration, a note.
+NOT_NETWORKS = [OWN, "11-crio-ipv4-bridge.conflist", "10-crio-bridge.conflist", "calico-kubeconfig",
+                "foo.conf.disabled", "README"]
 # Each suffix libcni loads, unsorted.
 NETWORKS = ["99-loopback.conf", "10-calico.conflist", "87-podman.json"]
 # ... sorted, as decide() names them.
@@ -24,6 +26,13 @@ FOREIGN = ["10-calico.conflist", "87-podman.json", "99-loopback.conf"]
 
 def test_the_suffixes_are_libcnis():
     assert CNI_SUFFIXES == (".conf", ".conflist", ".json")
+
+
+def test_crio_package_bridge_does_not_keep_the_bridge_out():
+    # The package lays down 11-crio-ipv4-bridge.conflist during the run that
+    # decided to write the bridge; counting it would undo that on the next run.
+    assert "11-crio-ipv4-bridge.conflist" in CRIO_BRIDGES
+    assert decide("auto", ["11-crio-ipv4-bridge.conflist"], OWN, [])["write"] is True
 
 
 # (mode, names, joined, write, foreign, reason)
