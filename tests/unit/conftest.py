@@ -40,12 +40,12 @@ settings.register_profile('thorough', max_examples=2000)
 
 @pytest.fixture(scope='session')
 def fixture_text() -> t.Callable[[str], str]:
-    """Read a file of tests/unit/fixtures; skip the test while it is not there yet."""
+    """Read a file of tests/unit/fixtures; a missing one fails the test, since a skip would hide it."""
 
     def read(name: str) -> str:
         path = os.path.join(FIXTURES, name)
         if not os.path.exists(path):
-            pytest.skip('fixture %s is not there yet' % name)
+            pytest.fail('fixture %s is missing from tests/unit/fixtures' % name)
         with open(path, encoding='utf-8') as handle:
             return handle.read()
 
@@ -54,7 +54,7 @@ def fixture_text() -> t.Callable[[str], str]:
 
 @pytest.fixture(scope='session')
 def fixture_texts() -> dict[str, str]:
-    """All files of tests/unit/fixtures that are there, by name."""
+    """All files of tests/unit/fixtures, by name."""
     texts = {}
     for name in sorted(os.listdir(FIXTURES)):
         if os.path.isfile(os.path.join(FIXTURES, name)):

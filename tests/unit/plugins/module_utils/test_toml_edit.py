@@ -166,13 +166,6 @@ def test_key_below_commented_default_then_removed_restores_the_file(fixture_text
     assert removed.text == text
 
 
-def test_crio_1_35_output_takes_the_same_edits(fixture_text) -> None:
-    text = fixture_text('crio-config-v1.35.6.conf')
-    result = edit_toml(text, runtime(cgroup_manager='cgroupfs', runtimes={'crun': {'runtime_path': '/usr/libexec/crio/crun'}}))
-    assert '# cgroup_manager = "systemd"\ncgroup_manager = "cgroupfs"\n' in result.text
-    assert parse(result.text)['crio']['runtime']['runtimes'] == {'crun': {'runtime_path': '/usr/libexec/crio/crun'}}
-
-
 @pytest.mark.parametrize('text, settings, remove, expected', [
     pytest.param('a = 1\n', {'b': {'c': 1}}, [], 'a = 1\n\n[b]\nc = 1\n', id='table-into-a-file-of-keys'),
     pytest.param('', {'crio': {'runtime': {'x': 1}}}, [], '[crio.runtime]\nx = 1\n', id='empty-file'),

@@ -16,7 +16,7 @@ from ansible_collections.nodeops.crio.plugins.module_utils._toml_scan import (
     unescape_basic,
 )
 
-TOML_FIXTURES = ['crio-2020.conf', 'crio-config-v1.36.3.conf', 'crio-config-v1.35.6.conf', '10-crio.conf',
+TOML_FIXTURES = ['crio-2020.conf', 'crio-config-v1.36.3.conf', '10-crio.conf',
                  'registries.conf', 'registries-shortnames.conf']
 
 
