@@ -7,6 +7,8 @@ their own (tests/unit/plugins/module_utils/test_crio_facts_utils.py)."""
 import json
 import re
 
+from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import END, TomlLexError, key_at, skip_space, token_at
+
 # Options CRI-O dropped or stopped honouring, with where they live now. A
 # 2020-era crio.conf carries several of them; CRI-O ignores unknown keys
 # silently, so without this list an operator never learns they do nothing.
@@ -42,8 +44,8 @@ REMOVED_OPTIONS = {
 _NAMED_TABLES = (("crio", "runtime", "runtimes"), ("crio", "runtime", "workloads"))
 _WILDCARD = "*"
 
-_HEADER = re.compile(r"^[#\s]*\[+\s*([^\]]+?)\s*\]+\s*$")
-_KEY = re.compile(r"^[#\s]*([A-Za-z0-9_-]+)\s*=")
+# What comes before a commented-out statement: `# `, `## `, `#\t`.
+_COMMENT_MARKS = re.compile(r"^[#\s]*")
 
 
 def dotted(path):
@@ -51,13 +53,24 @@ def dotted(path):
     return ".".join(p if re.match(r"^[A-Za-z0-9_-]+$", p) else json.dumps(p) for p in path)
 
 
-def split_header(header):
-    """Name parts of a table header such as crio.runtime.runtimes."kata"."""
-    parts = []
-    for match in re.finditer(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^.\s]+)', header):
-        quoted, literal, bare = match.groups()
-        parts.append(json.loads('"%s"' % quoted) if quoted is not None else (literal if literal is not None else bare))
-    return tuple(parts)
+def statement_of(line):
+    """("table", parts) or ("key", parts) of a line that starts a table or a
+    key, commented out or not; None for prose and for the rest of a value."""
+    body = _COMMENT_MARKS.sub("", line)
+    try:
+        token = token_at(body, 0)
+        if not token.is_punct("["):
+            parts, after = key_at(body, 0)
+            return ("key", parts) if after.is_punct("=") else None
+        brackets = 0
+        while token.is_punct("["):
+            brackets, token = brackets + 1, token_at(body, token.end)
+        parts, after = key_at(body, token.start)
+        while brackets and after.is_punct("]"):
+            brackets, after = brackets - 1, skip_space(body, token_at(body, after.end))
+        return ("table", parts) if not brackets and after.kind == END else None
+    except TomlLexError:
+        return None
 
 
 def _generalise(path):
@@ -94,23 +107,22 @@ def known_keys(default_config):
     table = commented_table = ()
     for line in (default_config or "").splitlines():
         commented = line.lstrip().startswith("#")
-        header = _HEADER.match(line)
-        key = _KEY.match(line)
-        if header:
-            path = _generalise(split_header(header.group(1)))
+        statement = statement_of(line)
+        if statement and statement[0] == "table":
+            path = _generalise(statement[1])
             keys.add(path)
             if commented:
                 commented_table = path
             else:
                 table, commented_table = path, ()
-        elif key and (table or commented_table):
-            path = ((commented and commented_table) or table) + (key.group(1),)
+        elif statement and (table or commented_table):
+            path = ((commented and commented_table) or table) + statement[1]
             keys.add(path)
             if not commented and _WILDCARD in path:
                 # CRI-O 1.36 prints some [crio.runtime] options (timezone,
                 # disable_hostport_mapping, ...) after the last runtime
                 # table; count them for crio.runtime too.
-                keys.add(path[:path.index(_WILDCARD) - 1] + path[-1:])
+                keys.add(path[:path.index(_WILDCARD) - 1] + statement[1])
     return keys
 
 

@@ -13,6 +13,19 @@ happens on the controller with tomlkit.
 
 import re
 
+from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import (
+    BARE,
+    COMMENT,
+    END,
+    NEWLINE,
+    SPACE,
+    STRING,
+    TomlLexError,
+    key_at,
+    token_at,
+    where,
+)
+
 try:
     import tomllib as _tomllib
 except ImportError:  # Python < 3.11
@@ -23,13 +36,13 @@ class TomlReadError(ValueError):
     """The text is not TOML; the message says where."""
 
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _NUMBER = re.compile(
     r"[+-]?(0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|inf|nan|"
     r"[0-9][0-9_]*(\.[0-9_]+)?([eE][+-]?[0-9_]+)?)"
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|z|[+-]\d{2}:\d{2})?|\d{2}:\d{2}:\d{2}(\.\d+)?")
-_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
+_LOCAL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME_START = re.compile(r"\d{2}:")
 
 
 def loads(text):
@@ -43,34 +56,40 @@ def loads(text):
 
 
 class _Reader:
+    """A parser over the tokens of _toml_lex."""
+
     def __init__(self, text):
         self.text = text
-        self.pos = 0
+        self.token = self.lex(0)
 
-    # -- position helpers -------------------------------------------------
+    # -- tokens -----------------------------------------------------------
+    def lex(self, pos):
+        try:
+            return token_at(self.text, pos)
+        except TomlLexError as exc:
+            raise TomlReadError(str(exc)) from None
+
+    def advance(self):
+        self.token = self.lex(self.token.end)
+
+    def skip(self, *kinds):
+        while self.token.kind in kinds:
+            self.advance()
+
+    def at(self, char):
+        return self.token.is_punct(char)
+
+    def expect(self, char, what):
+        if not self.at(char):
+            self.error(what)
+        self.advance()
+
     def error(self, what):
-        line = self.text.count("\n", 0, self.pos) + 1
-        column = self.pos - (self.text.rfind("\n", 0, self.pos) + 1) + 1
-        raise TomlReadError("%s (at line %d, column %d)" % (what, line, column))
-
-    def peek(self, n=1):
-        return self.text[self.pos:self.pos + n]
-
-    def skip_blank(self, newlines=False):
-        """Skip spaces, tabs and comments; also newlines when asked."""
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char in " \t" or (newlines and char in "\r\n"):
-                self.pos += 1
-            elif char == "#":
-                end = self.text.find("\n", self.pos)
-                self.pos = len(self.text) if end < 0 else end
-            else:
-                break
+        raise TomlReadError("%s (at %s)" % (what, where(self.text, self.token.start)))
 
     def end_of_line(self):
-        self.skip_blank()
-        if self.pos < len(self.text) and self.text[self.pos] not in "\r\n":
+        self.skip(SPACE, COMMENT)
+        if self.token.kind not in (NEWLINE, END):
             self.error("expected the end of the line")
 
     # -- structure --------------------------------------------------------
@@ -78,23 +97,21 @@ class _Reader:
         root = {}
         table = root
         while True:
-            self.skip_blank(newlines=True)
-            if self.pos >= len(self.text):
+            self.skip(SPACE, NEWLINE, COMMENT)
+            if self.token.kind == END:
                 return root
-            if self.peek(2) == "[[":
-                self.pos += 2
-                path = self.key_path()
-                if self.peek(2) != "]]":
-                    self.error("expected ]] to close the array of tables")
-                self.pos += 2
-                table = self.append_table(root, path)
-            elif self.peek() == "[":
-                self.pos += 1
-                path = self.key_path()
-                if self.peek() != "]":
-                    self.error("expected ] to close the table header")
-                self.pos += 1
-                table = self.descend(root, path)
+            if self.at("["):
+                self.advance()
+                if self.at("["):  # no space between: [[ opens an array of tables
+                    self.advance()
+                    path = self.key_path()
+                    self.expect("]", "expected ]] to close the array of tables")
+                    self.expect("]", "expected ]] to close the array of tables")
+                    table = self.append_table(root, path)
+                else:
+                    path = self.key_path()
+                    self.expect("]", "expected ] to close the table header")
+                    table = self.descend(root, path)
             else:
                 self.key_value(table)
             self.end_of_line()
@@ -118,31 +135,16 @@ class _Reader:
         return array[-1]
 
     def key_path(self):
-        parts = []
-        while True:
-            self.skip_blank()
-            char = self.peek()
-            if char == '"':
-                parts.append(self.basic_string())
-            elif char == "'":
-                parts.append(self.literal_string())
-            else:
-                match = _BARE_KEY.match(self.text, self.pos)
-                if not match:
-                    self.error("expected a key")
-                parts.append(match.group())
-                self.pos = match.end()
-            self.skip_blank()
-            if self.peek() != ".":
-                return parts
-            self.pos += 1
+        try:
+            parts, self.token = key_at(self.text, self.token.start)
+        except TomlLexError as exc:
+            raise TomlReadError(str(exc)) from None
+        return list(parts)
 
     def key_value(self, table):
         path = self.key_path()
-        if self.peek() != "=":
-            self.error("expected = after the key")
-        self.pos += 1
-        self.skip_blank()
+        self.expect("=", "expected = after the key")
+        self.skip(SPACE)
         target = self.descend(table, path[:-1])
         if path[-1] in target:
             self.error("key %r is defined twice" % path[-1])
@@ -150,32 +152,38 @@ class _Reader:
 
     # -- values -----------------------------------------------------------
     def value(self):
-        char = self.peek()
-        if self.peek(3) == '"""':
-            return self.multiline_string('"""')
-        if self.peek(3) == "'''":
-            return self.multiline_string("'''")
-        if char == '"':
-            return self.basic_string()
-        if char == "'":
-            return self.literal_string()
-        if char == "[":
+        token = self.token
+        if token.kind == STRING:
+            self.advance()
+            return token.value
+        if self.at("["):
             return self.array()
-        if char == "{":
+        if self.at("{"):
             return self.inline_table()
-        for word, result in (("true", True), ("false", False)):
-            if self.text.startswith(word, self.pos):
-                self.pos += len(word)
-                return result
-        match = _DATE.match(self.text, self.pos)
-        if match and (len(match.group()) > 4 and not _NUMBER.fullmatch(match.group())):
-            self.pos = match.end()
-            return match.group()
-        match = _NUMBER.match(self.text, self.pos)
-        if not match:
+        if token.kind != BARE:
             self.error("expected a value")
-        self.pos = match.end()
-        return self.number(match.group())
+        text = self.scalar_text()
+        if text in ("true", "false"):
+            return text == "true"
+        if _DATE.fullmatch(text) and not _NUMBER.fullmatch(text):
+            return text
+        if not _NUMBER.fullmatch(text):
+            raise TomlReadError("expected a value (at %s)" % where(self.text, token.start))
+        return self.number(text)
+
+    def scalar_text(self):
+        """The words of a number, boolean or date: the lexer splits 1.5 and
+        1979-05-27 07:32:00 at the dot and the space."""
+        start = self.token.start
+        while self.token.kind == BARE or self.at("."):
+            self.advance()
+        if _LOCAL_DATE.fullmatch(self.text, start, self.token.start) and self.token.value == " ":
+            time = self.lex(self.token.end)
+            if time.kind == BARE and _TIME_START.match(time.value):
+                self.token = time
+                while self.token.kind == BARE or self.at("."):
+                    self.advance()
+        return self.text[start:self.token.start]
 
     @staticmethod
     def number(text):
@@ -191,102 +199,32 @@ class _Reader:
             return sign * float(body)
         return sign * int(body)
 
-    def basic_string(self):
-        self.pos += 1
-        out = []
-        while True:
-            if self.pos >= len(self.text) or self.text[self.pos] == "\n":
-                self.error("unterminated string")
-            char = self.text[self.pos]
-            self.pos += 1
-            if char == '"':
-                return "".join(out)
-            if char == "\\":
-                out.append(self.escape())
-            else:
-                out.append(char)
-
-    def escape(self):
-        char = self.peek()
-        self.pos += 1
-        if char in _ESCAPES:
-            return _ESCAPES[char]
-        if char in "uU":
-            size = 4 if char == "u" else 8
-            digits = self.text[self.pos:self.pos + size]
-            if len(digits) != size or not all(c in "0123456789abcdefABCDEF" for c in digits):
-                self.error("bad unicode escape")
-            self.pos += size
-            return chr(int(digits, 16))
-        self.error("unknown escape \\%s" % char)
-
-    def literal_string(self):
-        end = self.text.find("'", self.pos + 1)
-        newline = self.text.find("\n", self.pos + 1)
-        if end < 0 or 0 <= newline < end:
-            self.error("unterminated string")
-        value = self.text[self.pos + 1:end]
-        self.pos = end + 1
-        return value
-
-    def multiline_string(self, quote):
-        self.pos += 3
-        if self.peek() == "\n":
-            self.pos += 1
-        elif self.peek(2) == "\r\n":
-            self.pos += 2
-        out = []
-        while True:
-            if self.pos >= len(self.text):
-                self.error("unterminated multi-line string")
-            if self.text.startswith(quote, self.pos):
-                # Up to two quotes may end the content right before the closer.
-                extra = 0
-                while extra < 2 and self.text.startswith(quote[0], self.pos + 3 + extra):
-                    extra += 1
-                out.append(quote[0] * extra)
-                self.pos += 3 + extra
-                return "".join(out)
-            char = self.text[self.pos]
-            self.pos += 1
-            if quote == '"""' and char == "\\":
-                if self.peek() in " \t\r\n":
-                    # A line-ending backslash trims the whitespace after it.
-                    while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
-                        self.pos += 1
-                else:
-                    out.append(self.escape())
-            else:
-                out.append(char)
-
     def array(self):
-        self.pos += 1
+        self.advance()
         items = []
         while True:
-            self.skip_blank(newlines=True)
-            if self.peek() == "]":
-                self.pos += 1
+            self.skip(SPACE, NEWLINE, COMMENT)
+            if self.at("]"):
+                self.advance()
                 return items
             items.append(self.value())
-            self.skip_blank(newlines=True)
-            if self.peek() == ",":
-                self.pos += 1
-            elif self.peek() != "]":
+            self.skip(SPACE, NEWLINE, COMMENT)
+            if self.at(","):
+                self.advance()
+            elif not self.at("]"):
                 self.error("expected , or ] in the array")
 
     def inline_table(self):
-        self.pos += 1
+        self.advance()
         table = {}
-        self.skip_blank()
-        if self.peek() == "}":
-            self.pos += 1
+        self.skip(SPACE)
+        if self.at("}"):
+            self.advance()
             return table
         while True:
             self.key_value(table)
-            self.skip_blank()
-            if self.peek() == "}":
-                self.pos += 1
+            self.skip(SPACE)
+            if self.at("}"):
+                self.advance()
                 return table
-            if self.peek() != ",":
-                self.error("expected , or } in the inline table")
-            self.pos += 1
+            self.expect(",", "expected , or } in the inline table")

@@ -7,7 +7,8 @@ where each statement (table header, key/value pair, comment, blank line)
 starts and ends.  The scanner assumes the text already parsed as valid TOML
 (the caller checks that with tomlkit first), which keeps it small: it only
 has to find statement boundaries, decode key names and resolve the table
-each key belongs to.
+each key belongs to.  Its tokens come from _toml_lex, the lexer the node-side
+reader uses too.
 """
 
 from __future__ import annotations
@@ -15,17 +16,23 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import (
+    COMMENT as _COMMENT_TOKEN,
+    END,
+    NEWLINE,
+    SPACE,
+    STRING,
+    Token,
+    key_at,
+    skip_space,
+    token_at,
+)
+
 BLANK = 'blank'
 COMMENT = 'comment'
 TABLE = 'table'
 ARRAY_TABLE = 'array_table'
 KEYVAL = 'keyval'
-
-_BARE_KEY = re.compile(r'[A-Za-z0-9_-]+')
-_SIMPLE_ESCAPES = {
-    'b': '\b', 't': '\t', 'n': '\n', 'f': '\f', 'r': '\r', 'e': '\x1b', '"': '"', '\\': '\\',
-}
-_HEX_ESCAPE_LENGTH = {'x': 2, 'u': 4, 'U': 8}
 
 # A resolved path: table and key names, with an element index after the name
 # of an array of tables ([[registry]] -> ('registry', 0), ('registry', 1)).
@@ -119,28 +126,29 @@ class _Scanner:
         return low
 
     def _statement(self, pos: int) -> tuple[Statement, int]:
-        text = self.text
         first = self._line_of(pos)
-        start = self._skip_blanks(pos)
-        indent = text[pos:start]
-        char = text[start:start + 1]
-        if char in ('', '\n') or text.startswith('\r\n', start):
-            return Statement(BLANK, first, first + 1, indent), self._next_line(start)
-        if char == '#':
-            return Statement(COMMENT, first, first + 1, indent), self._next_line(start)
-        if char == '[':
-            return self._header(first, indent, start)
-        return self._keyval(first, indent, start)
+        token = skip_space(self.text, token_at(self.text, pos))
+        indent = self.text[pos:token.start]
+        if token.kind in (NEWLINE, END):
+            return Statement(BLANK, first, first + 1, indent), token.end
+        if token.kind == _COMMENT_TOKEN:
+            return Statement(COMMENT, first, first + 1, indent), self._next_line(token)
+        if token.is_punct('['):
+            return self._header(first, indent, token)
+        return self._keyval(first, indent, token)
 
-    def _header(self, first: int, indent: str, start: int) -> tuple[Statement, int]:
-        is_array = self.text.startswith('[[', start)
-        parts, pos = self._key(start + (2 if is_array else 1))
-        pos += 2 if is_array else 1
+    def _header(self, first: int, indent: str, opening: Token) -> tuple[Statement, int]:
+        second = token_at(self.text, opening.end)
+        is_array = second.is_punct('[')
+        parts, closing = key_at(self.text, second.end if is_array else opening.end)
+        if is_array:
+            closing = self._expect(closing, ']')
+        closing = self._expect(closing, ']')
         statement = Statement(ARRAY_TABLE if is_array else TABLE, first, first + 1, indent)
         statement.key = parts
         statement.path = self._resolve(parts, is_array)
         self.table = statement.path
-        return statement, self._next_line(pos)
+        return statement, self._next_line(closing)
 
     def _resolve(self, parts: tuple[str, ...], is_array: bool) -> Path:
         resolved: Path = ()
@@ -154,124 +162,52 @@ class _Scanner:
                 resolved += (self.array_counts[resolved] - 1,)
         return resolved
 
-    def _keyval(self, first: int, indent: str, start: int) -> tuple[Statement, int]:
-        parts, pos = self._key(start)
-        pos = self._skip_blanks(pos)
-        if self.text[pos:pos + 1] != '=':
-            raise ValueError('expected "=" at offset %d' % pos)
-        value_start = self._skip_blanks(pos + 1)
-        value_end = self._value_end(value_start)
-        next_line = self._next_line(value_end)
+    def _keyval(self, first: int, indent: str, start: Token) -> tuple[Statement, int]:
+        parts, equals = key_at(self.text, start.start)
+        value = skip_space(self.text, self._expect(equals, '='))
+        after = self._value_end(value)
+        next_line = self._next_line(after)
         statement = Statement(KEYVAL, first, self._line_of(next_line - 1) + 1, indent)
         statement.key = parts
         statement.table = self.table
         statement.path = self.table + parts
-        statement.value_start = value_start
-        statement.value_end = value_end
+        statement.value_start = value.start
+        statement.value_end = after.start
         return statement, next_line
 
-    def _skip_blanks(self, pos: int) -> int:
-        while self.text[pos:pos + 1] in (' ', '\t'):
-            pos += 1
-        return pos
+    def _expect(self, token: Token, char: str) -> Token:
+        """The token after token, which must be char."""
+        if not token.is_punct(char):
+            raise ValueError('expected "%s" at offset %d' % (char, token.start))
+        return token_at(self.text, token.end)
 
-    def _next_line(self, pos: int) -> int:
-        newline = self.text.find('\n', pos)
-        return len(self.text) if newline < 0 else newline + 1
+    def _next_line(self, token: Token) -> int:
+        """Offset of the line after the one token is on, past a trailing comment."""
+        while token.kind not in (NEWLINE, END):
+            token = token_at(self.text, token.end)
+        return token.end
 
-    def _key(self, pos: int) -> tuple[tuple[str, ...], int]:
-        parts: list[str] = []
-        while True:
-            pos = self._skip_blanks(pos)
-            char = self.text[pos:pos + 1]
-            if char == '"':
-                end = self._string_end(pos)
-                parts.append(unescape_basic(self.text[pos + 1:end - 1]))
-            elif char == "'":
-                end = self._string_end(pos)
-                parts.append(self.text[pos + 1:end - 1])
-            else:
-                match = _BARE_KEY.match(self.text, pos)
-                if not match:
-                    raise ValueError('expected a key at offset %d' % pos)
-                end = match.end()
-                parts.append(match.group())
-            pos = self._skip_blanks(end)
-            if self.text[pos:pos + 1] != '.':
-                return tuple(parts), pos
-            pos += 1
-
-    def _string_end(self, pos: int) -> int:
-        """Offset after the string literal that starts at pos."""
-        text = self.text
-        quote = text[pos]
-        if text.startswith(quote * 3, pos):
-            index = pos + 3
+    def _value_end(self, token: Token) -> Token:
+        """The token right after the value that starts with token: the value ends
+        at its start.  A scalar runs to the comment or the end of the line, so
+        the space of 1979-05-27 07:32:00 is inside it."""
+        if token.kind == STRING:
+            return token_at(self.text, token.end)
+        if token.is_punct('[') or token.is_punct('{'):
+            depth = 0
             while True:
-                if quote == '"' and text[index] == '\\':
-                    index += 2
-                elif text.startswith(quote * 3, index):
-                    run = index
-                    while run < len(text) and text[run] == quote and run - index < 5:
-                        run += 1
-                    return run
-                else:
-                    index += 1
-        index = pos + 1
-        while text[index] != quote:
-            index += 2 if quote == '"' and text[index] == '\\' else 1
-        return index + 1
-
-    def _value_end(self, pos: int) -> int:
-        text = self.text
-        char = text[pos:pos + 1]
-        if char in ('"', "'"):
-            return self._string_end(pos)
-        if char in ('[', '{'):
-            return self._bracket_end(pos)
-        end = pos
-        while end < len(text) and text[end] not in '#\r\n':
-            end += 1
-        while end > pos and text[end - 1] in ' \t':
-            end -= 1
-        return end
-
-    def _bracket_end(self, pos: int) -> int:
-        text = self.text
-        depth = 0
-        while True:
-            char = text[pos]
-            if char in '"\'':
-                pos = self._string_end(pos)
-                continue
-            if char == '#':
-                pos = self._next_line(pos)
-                continue
-            if char in '[{':
-                depth += 1
-            elif char in ']}':
-                depth -= 1
-                if depth == 0:
-                    return pos + 1
-            pos += 1
-
-
-def unescape_basic(body: str) -> str:
-    """Decode the escapes of a TOML basic string body (no line continuations)."""
-    out = []
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char != '\\':
-            out.append(char)
-            index += 1
-            continue
-        code = body[index + 1]
-        if code in _HEX_ESCAPE_LENGTH:
-            digits = _HEX_ESCAPE_LENGTH[code]
-            out.append(chr(int(body[index + 2:index + 2 + digits], 16)))
-            index += 2 + digits
-        else:
-            out.append(_SIMPLE_ESCAPES[code])
-            index += 2
-    return ''.join(out)
+                if token.kind == END:
+                    raise ValueError('unclosed %s' % token.value)
+                if token.is_punct('[') or token.is_punct('{'):
+                    depth += 1
+                elif token.is_punct(']') or token.is_punct('}'):
+                    depth -= 1
+                    if depth == 0:
+                        return token_at(self.text, token.end)
+                token = token_at(self.text, token.end)
+        last = token
+        while token.kind not in (NEWLINE, _COMMENT_TOKEN, END):
+            if token.kind != SPACE:
+                last = token
+            token = token_at(self.text, token.end)
+        return token_at(self.text, last.end)

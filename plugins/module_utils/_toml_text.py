@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import TomlLexError, tokens
 from ansible_collections.nodeops.crio.plugins.module_utils._toml_render import (
     ArrayStyle,
     is_table_array,
@@ -165,17 +166,16 @@ def _commented_default(doc: ScannedDocument, body: list[Statement], name: str) -
 
 
 def _bracket_depth(fragment: str) -> int:
+    """How many more [ than ] a commented-out line of a value opens."""
     depth = 0
-    quote = ''
-    for char in fragment:
-        if quote:
-            quote = '' if char == quote else quote
-        elif char in '"\'':
-            quote = char
-        elif char == '[':
-            depth += 1
-        elif char == ']':
-            depth -= 1
+    try:
+        for token in tokens(fragment):
+            if token.is_punct('['):
+                depth += 1
+            elif token.is_punct(']'):
+                depth -= 1
+    except TomlLexError:
+        pass  # an unterminated quote: as in TOML, the rest of the line is inside the string
     return depth
 
 

@@ -149,8 +149,28 @@ def test_removed_options_of_the_2020_file():
         ("crio.runtime.runtimes.'lit'", ("crio", "runtime", "runtimes", "lit")),
     ],
 )
-def test_split_header(header, parts):
-    assert cf.split_header(header) == parts
+def test_statement_of_a_header(header, parts):
+    assert cf.statement_of("[%s]" % header) == ("table", parts)
+    assert cf.statement_of("# [[ %s ]]  " % header) == ("table", parts)
+
+
+@pytest.mark.parametrize(
+    "line, statement",
+    [
+        ("# cgroup_manager = \"systemd\"", ("key", ("cgroup_manager",))),
+        ("\t#  \"os/arch\" = \"/path\"", ("key", ("os/arch",))),
+        ("pids_limit=-1", ("key", ("pids_limit",))),
+        ("# Path to the 'conmon' binary, used for monitoring", None),
+        ("# CRI-O's default is this = that", None),
+        ("#   \"CHOWN\",", None),
+        ("# ]", None),
+        ("# [crio.runtime] and more", None),
+        ("# [crio.runtime", None),
+        ("", None),
+    ],
+)
+def test_statement_of_other_lines(line, statement):
+    assert cf.statement_of(line) == statement
 
 
 def test_summarize_config():

@@ -13,7 +13,6 @@ from ansible_collections.nodeops.crio.plugins.module_utils._toml_scan import (
     KEYVAL,
     TABLE,
     ScannedDocument,
-    unescape_basic,
 )
 
 TOML_FIXTURES = ['crio-2020.conf', 'crio-config-v1.36.3.conf', '10-crio.conf',
@@ -53,15 +52,6 @@ def test_statements(text: str, expected: list) -> None:
 def test_value_span(text: str, value: str) -> None:
     doc = ScannedDocument(text)
     assert doc.value_text(doc.statements[0]) == value
-
-
-@pytest.mark.parametrize('body, decoded', [
-    (r'plain', 'plain'),
-    (r'a\"b\\c', 'a"b\\c'),
-    (r'\t\n\u00e9\U0001F600', '\t\n\u00e9\U0001F600'),
-])
-def test_unescape_basic(body: str, decoded: str) -> None:
-    assert unescape_basic(body) == decoded
 
 
 @pytest.mark.parametrize('name', TOML_FIXTURES)
