@@ -7,7 +7,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.nodeops.crio.plugins.module_utils._argspecs import CRICTL_CONFIG
-from ansible_collections.nodeops.crio.plugins.module_utils._crictl_yaml import CrictlEditError, edit_crictl, normalize_endpoint
+from ansible_collections.nodeops.crio.plugins.plugin_utils._crictl_yaml import CrictlEditError, edit_crictl, normalize_endpoint
 from ansible_collections.nodeops.crio.plugins.plugin_utils._config_file_action import ConfigError, ConfigFileAction, Outcome
 
 # option name -> crictl.yaml key

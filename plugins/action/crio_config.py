@@ -7,7 +7,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.nodeops.crio.plugins.module_utils._argspecs import CRIO_CONFIG
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_edit import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     HAS_TOMLKIT,
     TomlEditError,
     edit_toml,

@@ -87,7 +87,7 @@ _value:
       elements: str
 """
 
-from ansible_collections.nodeops.crio.plugins.module_utils._migrate import plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._migrate import plan
 
 
 def migrate_plan(kubelet, config, units_text, crio_endpoint, cni_files, cni_default_network):

@@ -38,7 +38,7 @@ _value:
   elements: str
 """
 
-from ansible_collections.nodeops.crio.plugins.module_utils._migrate import ready_static_pods as _ready
+from ansible_collections.nodeops.crio.plugins.plugin_utils._migrate import ready_static_pods as _ready
 
 
 def ready_static_pods(pods, containers):

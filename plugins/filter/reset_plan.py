@@ -88,7 +88,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.nodeops.crio.plugins.module_utils._reset_plan import PlanError, plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._reset_plan import PlanError, plan
 
 
 def reset_plan(listing, sums, recorded="", known=None, own=(), prune=(), sources="", layout=None):

@@ -4,7 +4,7 @@
 
 Read the file on the managed node (one nodeops.crio.node_probe call gives its
 stat and content, and its folder's), compute the new text here
-with the pure editors in module_utils, and write it back through
+with the pure editors in plugin_utils, and write it back through
 ansible.builtin.copy, which brings check mode, backup, validate,
 owner/group/mode and atomic replacement.  Every argument is checked before
 the first remote call.

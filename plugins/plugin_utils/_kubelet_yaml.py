@@ -21,7 +21,7 @@ import re
 import yaml
 
 # The same quoted-scalar rules as in crictl.yaml (YAML's own).
-from ansible_collections.nodeops.crio.plugins.module_utils._crictl_yaml import CrictlEditError, _closing_quote
+from ansible_collections.nodeops.crio.plugins.plugin_utils._crictl_yaml import CrictlEditError, _closing_quote
 
 _MARKER = re.compile(r"^(---|\.\.\.)(\s|$)")
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_/.][A-Za-z0-9_./:@+=-]*")

@@ -9,7 +9,7 @@ import typing as t
 
 import pytest
 
-from ansible_collections.nodeops.crio.plugins.module_utils._migrate import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._migrate import (
     kubelet_endpoint, parse_units, plan, ready_static_pods, runtime_of, socket_path)
 
 CRIO = 'unix:///var/run/crio/crio.sock'

@@ -19,8 +19,8 @@ import tomlkit
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_edit import edit_toml, parse, same
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_scan import COMMENT, KEYVAL, ScannedDocument
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import edit_toml, parse, same
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import COMMENT, KEYVAL, ScannedDocument
 
 TOML_FIXTURES = ['crio-2020.conf', 'crio-config-v1.36.3.conf', '10-crio.conf',
                  'registries.conf', 'registries-shortnames.conf']

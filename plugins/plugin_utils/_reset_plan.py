@@ -15,7 +15,7 @@ The node is described by the text of two commands, so the reset asks it
 twice and decides here: `find DIRS -printf '%y %p\\n'` (type letter and
 path of every entry) and `sha256sum` of the regular files among them.
 Pure, so every rule is tested without a node
-(tests/unit/plugins/module_utils/test_reset_plan.py).
+(tests/unit/plugins/plugin_utils/test_reset_plan.py).
 """
 
 from __future__ import annotations

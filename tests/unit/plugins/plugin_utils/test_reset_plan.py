@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.nodeops.crio.plugins.module_utils._reset_plan import EDITED, UNREAD, PlanError, parse_listing, parse_sums, plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._reset_plan import EDITED, UNREAD, PlanError, parse_listing, parse_sums, plan
 
 BUNDLE = '/var/cache/nodeops-crio/cri-o.v1.36.3/cri-o'
 OLD_BUNDLE = '/var/cache/nodeops-crio/cri-o.v1.36.2/cri-o'

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.nodeops.crio.plugins.module_utils._crictl_yaml import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._crictl_yaml import (
     KEYS,
     CrictlEditError,
     crictl_value,

@@ -16,7 +16,7 @@ import re
 import typing as t
 
 from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import TomlLexError, tokens
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_render import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_render import (
     ArrayStyle,
     is_table_array,
     render_key,
@@ -25,7 +25,7 @@ from ansible_collections.nodeops.crio.plugins.module_utils._toml_render import (
     render_tables,
     render_value,
 )
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_scan import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import (
     ARRAY_TABLE,
     BLANK,
     COMMENT,

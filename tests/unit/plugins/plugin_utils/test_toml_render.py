@@ -9,7 +9,7 @@ import math
 import pytest
 import tomlkit
 
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_render import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_render import (
     ArrayStyle,
     render_key,
     render_path,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import tomlkit
 
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_scan import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import (
     ARRAY_TABLE,
     BLANK,
     COMMENT,

@@ -24,9 +24,9 @@ except ImportError:  # the action plugin reports the missing library
 else:
     HAS_TOMLKIT = True
 
-from ansible_collections.nodeops.crio.plugins.module_utils import _toml_text as text_ops
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_render import render_path, type_name
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_scan import ARRAY_TABLE, TABLE, ScannedDocument
+from ansible_collections.nodeops.crio.plugins.plugin_utils import _toml_text as text_ops
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_render import render_path, type_name
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import ARRAY_TABLE, TABLE, ScannedDocument
 
 _MISSING = object()
 _PARSER_POSITION = re.compile(r' at line \d+ col \d+$')

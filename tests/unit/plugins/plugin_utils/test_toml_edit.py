@@ -13,7 +13,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_edit import (
+from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     TomlEditError,
     TomlSyntaxError,
     edit_toml,
