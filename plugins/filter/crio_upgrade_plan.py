@@ -38,9 +38,10 @@ options:
     type: str
     required: true
   releases:
-    description: 'The newest release of each CRI-O minor, by minor, such as C({"1.36": "1.36.3"}).'
+    description:
+      - 'The newest release of each CRI-O minor, by minor, such as C({"1.36": "1.36.3"}).'
+      - Null takes the table the crio role installs from.
     type: dict
-    required: true
   allow_skew:
     description: Accept a CRI-O minor other than the kubelet's.
     type: bool
@@ -91,10 +92,10 @@ _value:
       elements: str
 """
 
-from ansible_collections.nodeops.crio.plugins.module_utils._versions import upgrade_plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import upgrade_plan
 
 
-def crio_upgrade_plan(installed, kubelet, crio_version, kubernetes_version, releases, allow_skew=False, allow_downgrade=False):
+def crio_upgrade_plan(installed, kubelet, crio_version, kubernetes_version, releases=None, allow_skew=False, allow_downgrade=False):
     return upgrade_plan(installed, kubelet, crio_version, kubernetes_version, releases, allow_skew, allow_downgrade)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.nodeops.crio.plugins.module_utils._versions import minor_of
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import minor_of
 
 # The default runtime of a node that has no CRI-O yet.
 FRESH_DEFAULT_RUNTIME = "crun"

@@ -7,7 +7,7 @@ with it alone, so the release follows the node's kubelet: its minor picks
 the stream, and the newest release the crio role knows of that stream the
 patch. A CRI-O minor other than the kubelet's, and a release older than the
 installed one, are refused unless the operator insists. Pure, so every rule
-is tested without a node (tests/unit/plugins/module_utils/test_versions.py).
+is tested without a node (tests/unit/plugins/plugin_utils/test_versions.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ import re
 import typing as t
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+)([-+.~][0-9A-Za-z.~+-]+)?)?$")
+
+# The stream used when neither crio_version nor crio_kubernetes_version is
+# set, the newest patch release of each stream CRI-O supports, and the oldest
+# stream it still supports: the one table the crio role and the upgrade read.
+DEFAULT_STREAM = "1.36"
+RELEASES = {"1.34": "1.34.11", "1.35": "1.35.6", "1.36": "1.36.3"}
+OLDEST_MINOR = 34
 
 
 def parse_version(text: str | None) -> tuple[int, int, int | None, str] | None:
@@ -78,14 +85,15 @@ def _input_problems(crio_version: str, kubernetes_version: str, kubelet: str) ->
 
 
 def upgrade_plan(installed: str | None, kubelet: str, crio_version: str, kubernetes_version: str,
-                 releases: t.Mapping[str, str], allow_skew: bool = False, allow_downgrade: bool = False) -> dict:
+                 releases: t.Mapping[str, str] | None = None, allow_skew: bool = False, allow_downgrade: bool = False) -> dict:
     """The release to install and the problems that must stop the upgrade before any change.
 
     installed: CRI-O's version on the node, "" when crio does not tell it, None when there is no crio.
     kubelet: the node's kubelet version ("v1.36.3"), "" without kubelet.
     crio_version, kubernetes_version: the crio role's variables of those names ("" when unset).
-    releases: the newest release of each CRI-O minor the crio role knows, {"1.36": "1.36.3"}.
+    releases: the newest release of each CRI-O minor, {"1.36": "1.36.3"}; RELEASES when None.
     """
+    releases = RELEASES if releases is None else releases
     crio_version, kubernetes_version, kubelet = _normal(crio_version), _normal(kubernetes_version), (kubelet or "").strip()
     installed = None if installed is None else _normal(installed)
     problems = _input_problems(crio_version, kubernetes_version, kubelet)
@@ -133,3 +141,37 @@ def upgrade_plan(installed: str | None, kubelet: str, crio_version: str, kuberne
         plan["change"] = "downgrade" if older else "upgrade"
         plan["summary"] = "CRI-O %s -> %s (%s)" % (installed, target, plan["source"])
     return plan
+
+
+def release(crio_version: object, kubernetes_version: object) -> dict:
+    """The CRI-O release the crio role installs, from its crio_version and crio_kubernetes_version.
+
+    Returns minor, kubernetes_minor, version (empty when none can be chosen)
+    and problems, each naming the variable and what it must be.
+    """
+    given_crio, given_k8s = _normal(str(crio_version or "")), _normal(str(kubernetes_version or ""))
+    found = dict(minor="", kubernetes_minor="", version="", problems=[])
+    problems: list[str] = found["problems"]
+    for name, value in (("crio_version", given_crio), ("crio_kubernetes_version", given_k8s)):
+        if value and not parse_version(value):
+            problems.append('%s must be empty, a minor such as 1.36 or a release such as 1.36.3; got "%s"' % (name, value))
+    if problems:
+        return found
+    minor = found["minor"] = minor_of(given_crio or given_k8s or DEFAULT_STREAM)
+    k8s_minor = found["kubernetes_minor"] = minor_of(given_k8s or given_crio or DEFAULT_STREAM)
+    if minor != k8s_minor:
+        problems.append(
+            "crio_version %s (CRI-O %s) does not match crio_kubernetes_version %s (Kubernetes %s). CRI-O 1.X implements "
+            "the CRI of Kubernetes 1.X and is released and tested only with it; set crio_version to %s (or leave it "
+            "empty to derive it)" % (given_crio, minor, given_k8s, k8s_minor, k8s_minor))
+    elif int(minor.split(".")[1]) < OLDEST_MINOR:
+        problems.append("CRI-O %s is out of support (oldest supported stream 1.%d); set crio_version or "
+                        "crio_kubernetes_version to a newer minor" % (minor, OLDEST_MINOR))
+    elif _is_release(given_crio):
+        found["version"] = given_crio
+    elif minor in RELEASES:
+        found["version"] = RELEASES[minor]
+    else:
+        problems.append("the crio role knows no release of CRI-O %s (it knows %s); give crio_version as a full "
+                        "release, such as %s.0" % (minor, ", ".join(sorted(RELEASES)), minor))
+    return found
