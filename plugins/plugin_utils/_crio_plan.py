@@ -1,0 +1,276 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""What the crio role writes and does, decided from its variables and from
+what a run changed. Pure: every rule is tested without a node
+(tests/unit/plugins/plugin_utils/test_crio_plan.py); the role's tasks only
+gather the inputs and carry the answers out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import typing as t
+
+Json = t.Dict[str, t.Any]
+
+# Settings CRI-O applies on SIGHUP (pkg/config/reload.go); any other key needs
+# a restart. default_runtime reloads too, but pods that named no handler run
+# on it, and a running crio would go on managing them with the new one.
+RELOADABLE_KEYS = frozenset([
+    "crio.runtime.log_level",
+    "crio.runtime.log_filter",
+    "crio.image.pause_image",
+    "crio.image.pause_image_auth_file",
+    "crio.image.pause_command",
+    "crio.image.pinned_images",
+    "crio.runtime.decryption_keys_path",
+    "crio.runtime.seccomp_profile",
+    "crio.runtime.privileged_seccomp_profile",
+    "crio.runtime.apparmor_profile",
+    "crio.runtime.blockio_config_file",
+    "crio.runtime.blockio_reload",
+    "crio.runtime.rdt_config_file",
+    "crio.runtime.cdi_spec_dirs",
+])
+
+# The role's variable behind each optional setting; null leaves CRI-O's default.
+_OPTIONAL = (
+    (("crio", "root"), "storage_root"),
+    (("crio", "runtime", "log_size_max"), "log_size_max"),
+    (("crio", "runtime", "pids_limit"), "pids_limit"),
+    (("crio", "runtime", "default_ulimits"), "default_ulimits"),
+    (("crio", "image", "global_auth_file"), "global_auth_file"),
+)
+
+
+def merge(base: Json, over: t.Mapping[str, t.Any]) -> Json:
+    """base with over laid on it, tables merged key by key and everything else replaced (Ansible's combine recursive)."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, t.Mapping) and isinstance(merged.get(key), t.Mapping):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _nested(path: t.Sequence[str], value: t.Any) -> Json:
+    for key in reversed(path[1:]):
+        value = {key: value}
+    return {path[0]: value}
+
+
+def registries(search: list[str] | None, insecure: list[str], blocked: list[str],
+               mirrors: t.Mapping[str, list[str]], aliases: t.Mapping[str, str]) -> Json:
+    """The role's registries drop-in (containers-registries.conf(5), version 2) as data for crio_config."""
+    entries = []
+    for prefix in dict.fromkeys(list(insecure) + list(blocked) + list(mirrors)):
+        entry: Json = {"prefix": prefix, "location": prefix}
+        if prefix in insecure:
+            entry["insecure"] = True
+        if prefix in blocked:
+            entry["blocked"] = True
+        locations = [dict(location=location, insecure=True) if location in insecure else dict(location=location)
+                     for location in mirrors.get(prefix) or []]
+        if locations:
+            entry["mirror"] = locations
+        entries.append(entry)
+    doc: Json = {}
+    if search is not None:
+        doc["unqualified-search-registries"] = list(search)
+    if entries:
+        doc["registry"] = entries
+    if aliases:
+        doc["aliases"] = dict(aliases)
+    return doc
+
+
+def settings(options: t.Mapping[str, t.Any]) -> Json:
+    """The settings of the role's crio drop-in, the keys to remove from it, and its registries drop-in.
+
+    options: the role's variables without their crio_ prefix (cgroup_manager,
+    default_runtime, pause_image, metrics_enabled, metrics_port, runtimes,
+    storage_root, log_size_max, pids_limit, default_ulimits, config_overrides,
+    registries_*), and global_auth_file (the credentials file, or None).
+    """
+    wanted: Json = {"crio": {
+        "runtime": {"cgroup_manager": options["cgroup_manager"], "default_runtime": options["default_runtime"]},
+        "image": {"pause_image": options["pause_image"]},
+        "metrics": {"enable_metrics": options["metrics_enabled"], "metrics_port": options["metrics_port"]},
+    }}
+    if options.get("runtimes"):
+        wanted = merge(wanted, {"crio": {"runtime": {"runtimes": options["runtimes"]}}})
+    unset = []
+    for path, name in _OPTIONAL:
+        if options.get(name) is None:
+            unset.append(list(path))
+        else:
+            wanted = merge(wanted, _nested(path, options[name]))
+    wanted = merge(wanted, options.get("config_overrides") or {})
+    return dict(settings=wanted, unset=unset, registries=registries(
+        options.get("registries_search"), options.get("registries_insecure") or [],
+        options.get("registries_blocked") or [], options.get("registries_mirrors") or {},
+        options.get("registries_aliases") or {}))
+
+
+def _file(path: str, content: str, mode: str = "0644", **extra: t.Any) -> Json:
+    return dict(path=path, state="file", content=content, mode=mode, **extra)
+
+
+def _folder(path: str) -> Json:
+    return dict(path=path, state="directory", mode="0755")
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] or "/"
+
+
+def _absent(path: str) -> Json:
+    return dict(path=path, state="absent")
+
+
+def modules_text(modules: t.Sequence[str]) -> str:
+    return "# Kernel modules CRI-O needs; written by nodeops.crio.crio.\n%s\n" % "\n".join(modules)
+
+
+def sysctl_text(sysctls: t.Mapping[str, t.Any]) -> str:
+    lines = ["%s = %s\n" % (name, sysctls[name]) for name in sorted(sysctls, key=str.lower)]
+    return "# Sysctls CRI-O's pod networking needs; written by nodeops.crio.crio.\n" + "".join(lines)
+
+
+def proxy_env(http: str, https: str, no_proxy: str) -> dict[str, str]:
+    """The proxy variables crio.service gets; the empty ones are left out."""
+    return {name: value for name, value in (("HTTP_PROXY", http), ("HTTPS_PROXY", https), ("NO_PROXY", no_proxy))
+            if value}
+
+
+def proxy_text(env: t.Mapping[str, str]) -> str:
+    lines = ['Environment="%s=%s"\n' % (name, env[name]) for name in sorted(env, key=str.lower)]
+    return "# HTTP proxy for CRI-O's image pulls; written by nodeops.crio.crio.\n[Service]\n" + "".join(lines)
+
+
+def bridge_network(subnet: str) -> Json:
+    """The bridge network of CRI-O's bundle (contrib/10-crio-bridge.conflist), IPv4 only, on subnet."""
+    return {
+        "cniVersion": "1.0.0",
+        "name": "crio",
+        "plugins": [
+            {"type": "bridge", "bridge": "cni0", "isGateway": True, "ipMasq": True, "hairpinMode": True,
+             "ipam": {"type": "host-local", "routes": [{"dst": "0.0.0.0/0"}], "ranges": [[{"subnet": subnet}]]}},
+            {"type": "portmap", "capabilities": {"portMappings": True}},
+        ],
+    }
+
+
+def files(spec: t.Mapping[str, t.Any]) -> list[Json]:
+    """Every plain file and folder the role keeps, in the order they are written, for nodeops.crio.node_files.
+
+    spec: kernel_modules, sysctls, proxy (the environment of proxy_env),
+    cni_write (whether the bridge network belongs on the node), cni_subnet,
+    helper_text, and the node paths modules_file, sysctl_file, helper,
+    proxy_dropin, cni_network_file.
+    """
+    wanted = []
+    if spec["kernel_modules"]:
+        wanted.append(_file(spec["modules_file"], modules_text(spec["kernel_modules"])))
+    if spec["sysctls"]:
+        wanted.append(_file(spec["sysctl_file"], sysctl_text(spec["sysctls"])))
+    wanted += [_folder(_parent(spec["helper"])), _file(spec["helper"], spec["helper_text"], mode="0755")]
+    if spec["proxy"]:
+        dropin = spec["proxy_dropin"]
+        wanted += [_folder(_parent(dropin)), _file(dropin, proxy_text(spec["proxy"]), backup=True)]
+    else:
+        wanted.append(_absent(spec["proxy_dropin"]))
+    network = spec["cni_network_file"]
+    if spec["cni_write"]:
+        text = json.dumps(bridge_network(spec["cni_subnet"]), indent=2, sort_keys=True, separators=(",", ": "))
+        wanted += [_folder(_parent(network)), _file(network, text + "\n")]
+    else:
+        wanted.append(_absent(network))
+    return wanted
+
+
+def bundle(spec: t.Mapping[str, t.Any]) -> Json:
+    """Names of the bundle of a release, where it comes from, and the stamp an install of it leaves.
+
+    spec: version, artifact_arch, cache_dir, bundle_url, bundle_checksum,
+    bundle_file, upstream (CRI-O's artifacts), and the layout the stamp
+    vouches for: layout_version, bin_to_path, files, libexec_dir,
+    cni_bin_dir, env_file.
+    """
+    name = "cri-o.%s.v%s.tar.gz" % (spec["artifact_arch"], spec["version"])
+    # A URL ending in "/" is a folder holding CRI-O's artifacts (a mirror).
+    base = spec["bundle_url"] or spec["upstream"] + "/"
+    url = base + name if base.endswith("/") else base
+    checksum = spec["bundle_checksum"]
+    # The stamp's name changes with anything that changes what the install writes.
+    stamped = [name, spec["bundle_url"], checksum, spec["bundle_file"], spec["layout_version"], spec["bin_to_path"],
+               spec["files"], spec["libexec_dir"], spec["cni_bin_dir"], spec["env_file"]]
+    digest = hashlib.sha1(json.dumps(stamped).encode()).hexdigest()
+    return dict(
+        name=name, url=url, archive="%s/%s" % (spec["cache_dir"], name),
+        unpacked="%s/cri-o.v%s" % (spec["cache_dir"], spec["version"]),
+        stamp="%s/installed.%s.sha256" % (spec["cache_dir"], digest),
+        sha256=checksum[len("sha256:"):] if checksum.startswith("sha256:") else checksum,
+    )
+
+
+def bundle_layout(spec: t.Mapping[str, t.Any], unpacked: str, sources: t.Iterable[str]) -> Json:
+    """Where each file of the unpacked bundle goes, as CRI-O's own installer puts them.
+
+    sources: the bundle's binaries and CNI plugins (files under cri-o/bin and
+    cri-o/cni-plugins). Returns targets (one per sorted source), stamped (the
+    files the stamp vouches for) and layout: KIND MODE SRC DEST for every
+    folder and file, as files/install-files.sh reads them.
+    """
+    sources = sorted(sources)
+    targets = []
+    for source in sources:
+        folder, _, base = source.rpartition("/")
+        if folder.endswith("/cri-o/cni-plugins"):
+            targets.append("%s/%s" % (spec["cni_bin_dir"], base))
+        elif base in spec["bin_to_path"]:
+            targets.append("/usr/local/bin/" + base)
+        else:
+            targets.append("%s/%s" % (spec["libexec_dir"], base))
+    layout = [["dir", "0755", "-", folder] for folder in spec["dirs"]]
+    layout += [["replace", "0755", source, target] for source, target in zip(sources, targets)]
+    layout += [["replace" if entry["force"] else "keep", "0644", "%s/cri-o/%s" % (unpacked, entry["src"]), entry["dest"]]
+               for entry in spec["files"]]
+    return dict(targets=targets, stamped=sorted(targets) + ["/usr/local/lib/systemd/system/crio.service"],
+                layout=[word for row in layout for word in row])
+
+
+def apply(changed: t.Mapping[str, t.Any]) -> Json:
+    """Whether crio restarts, reloads or is left alone for what a run changed, and what a failed restart restores.
+
+    changed: unit, package, proxy, registries, wipe (bools); bundle (the paths
+    the bundle install changed) and cni_bin_dir; dropin (the changed keys of
+    the crio drop-in, None when it did not change); unknown_settings (keys crio
+    ignores); runtimes (crio_runtimes' names) and handlers_in_use (those a
+    running pod uses); dry_fresh (check mode on a node without CRI-O);
+    rollback (each changed file's path and backup_file, "" for a new file).
+    """
+    reasons = []
+    units = bool(changed["unit"] or changed["package"] or changed["proxy"])
+    if units:
+        reasons.append("crio's unit or package changed")
+    if changed["wipe"]:
+        reasons.append("CRI-O's state holds another minor")
+    binaries = [path for path in changed["bundle"] if not path.startswith(changed["cni_bin_dir"].rstrip("/") + "/")]
+    if binaries:
+        reasons.append("the bundle changed " + ", ".join(binaries))
+    keys = changed["dropin"]
+    if keys is not None:
+        in_use = set(changed["handlers_in_use"])
+        prefixes = tuple("crio.runtime.runtimes.%s." % name for name in changed["runtimes"] if name not in in_use)
+        # A drop-in that changed without naming its keys may have changed any.
+        needs_restart = [key for key in (keys or ["?"]) if key not in RELOADABLE_KEYS
+                         and not key.startswith(prefixes or ("\0",)) and key not in changed["unknown_settings"]]
+        if needs_restart:
+            reasons.append("settings crio reads only at its start changed: " + ", ".join(needs_restart))
+    touched = units or changed["wipe"] or bool(changed["bundle"]) or keys is not None or bool(changed["registries"])
+    action = "restart" if reasons else "reload" if touched else "none"
+    return dict(daemon_reload=units and not changed["dry_fresh"], action=action, reasons=reasons,
+                rollback=[dict(path=entry["path"], backup_file=entry.get("backup_file") or "")
+                          for entry in changed["rollback"]])
