@@ -1,6 +1,6 @@
 # Copyright: nodeops.crio contributors
 # Apache License 2.0 (see LICENSE)
-"""Argument spec of nodeops.crio.kubelet_config, shared by its module file and action plugin."""
+"""Argument specs of nodeops.crio.kubelet_config and kubelet_flags, shared by their module files and action plugins."""
 
 from __future__ import annotations
 
@@ -11,5 +11,14 @@ KUBELET_CONFIG = dict(
     settings=dict(type='dict', required=True),
     kinds=dict(type='list', elements='str'),
     create=dict(type='bool', default=False),
+    **_WRITE_OPTIONS
+)
+
+KUBELET_FLAGS = dict(
+    path=dict(type='path', required=True),
+    variable=dict(type='str', required=True),
+    set=dict(type='dict', default={}),
+    remove=dict(type='list', elements='str', default=[]),
+    create=dict(type='bool', default=True),
     **_WRITE_OPTIONS
 )

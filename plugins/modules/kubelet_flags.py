@@ -17,6 +17,9 @@ description:
     C(--name value)); a new flag goes at the end of the variable; the variable
     is added at the end of the file when missing. Every other byte of the file
     stays as it was.
+  - The file is edited on the controller, like the other config modules of
+    this collection, so check mode, diff, O(backup), O(validate) and the file
+    attributes behave as in M(ansible.builtin.copy).
 author:
   - nodeops.crio maintainers (!UNKNOWN)
 options:
@@ -38,23 +41,20 @@ options:
     elements: str
     default: []
   create:
-    description: Create the file when it does not exist (only when a flag is to be set).
+    description:
+      - Create the file when it does not exist (only when a flag is to be set).
+      - A missing directory of the file is created too, as C(/etc/sysconfig) is missing on Debian.
     type: bool
     default: true
-  backup:
-    description: Keep a timestamped copy of the file before changing it.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - ansible.builtin.files
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - nodeops.crio.config_file
 attributes:
   check_mode:
     support: full
-  platform:
-    platforms: posix
-  diff_mode:
-    support: full
+    details: Check mode predicts the exact change, diff and RV(changed_flags).
 notes:
   - systemd splits an unbraced C($VAR) in C(ExecStart=) into words, so a value
     that contains spaces cannot be given to kubelet this way; the module refuses
@@ -77,6 +77,15 @@ EXAMPLES = r"""
     path: /var/lib/kubelet/kubeadm-flags.env
     variable: KUBELET_KUBEADM_ARGS
     remove: [pod-infra-container-image]
+
+- name: Edit a drop-in's flags, keeping the old file outside the drop-in directory
+  nodeops.crio.kubelet_flags:
+    path: /etc/systemd/system/kubelet.service.d/20-nodeops.env
+    variable: KUBELET_EXTRA_ARGS
+    set:
+      cgroup-driver: systemd
+    backup: true
+    backup_dir: /var/backups/kubelet
 """
 
 RETURN = r"""
@@ -92,62 +101,12 @@ backup_file:
   type: str
 """
 
-import os
-import tempfile
-
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_text
-
-from ansible_collections.nodeops.crio.plugins.module_utils._kubelet_flags import FlagsError, edit_flags
+from ansible_collections.nodeops.crio.plugins.module_utils._argspecs import fail_outside_action_plugin
+from ansible_collections.nodeops.crio.plugins.module_utils._kubelet_argspecs import KUBELET_FLAGS
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True),
-            variable=dict(type="str", required=True),
-            set=dict(type="dict", default={}),
-            remove=dict(type="list", elements="str", default=[]),
-            create=dict(type="bool", default=True),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    path, params = module.params["path"], module.params
-    result = dict(changed=False, changed_flags=[], path=path)
-    exists = os.path.exists(path)
-    before = ""
-    if exists:
-        with open(path, "rb") as handle:
-            before = to_text(handle.read(), errors="surrogate_or_strict")
-    try:
-        after, result["changed_flags"] = edit_flags(before, params["variable"], params["set"], params["remove"])
-    except FlagsError as exc:
-        module.fail_json(msg="%s: %s" % (path, exc), **result)
-    if not exists and not params["set"]:
-        after = before
-    if not exists and after != before and not params["create"]:
-        module.fail_json(msg="%s does not exist and create is false" % path, **result)
-
-    if after != before:
-        result["changed"] = True
-        if module._diff:
-            result["diff"] = dict(before=before, after=after, before_header=path, after_header=path)
-        if not module.check_mode:
-            if params["backup"] and exists:
-                result["backup_file"] = module.backup_local(path)
-            directory = os.path.dirname(path) or "."
-            if not os.path.isdir(directory):
-                os.makedirs(directory, 0o755)
-            handle, temp = tempfile.mkstemp(dir=module.tmpdir)
-            with os.fdopen(handle, "wb") as out:
-                out.write(to_bytes(after, errors="surrogate_or_strict"))
-            module.atomic_move(temp, path, unsafe_writes=params["unsafe_writes"])
-    if os.path.exists(path):
-        file_args = module.load_file_common_arguments(params)
-        result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
-    module.exit_json(**result)
+    fail_outside_action_plugin('kubelet_flags', KUBELET_FLAGS)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,8 @@ class ConfigFileAction(ActionBase):
     # arguments are checked; _write makes one when it has a file to send.
     TRANSFERS_FILES = False
     argument_spec: dict[str, dict] = {}
+    changed_name = 'changed_keys'  # the result's list of what the edit changed
+    creates_directory = False  # make a missing directory for a new file, or refuse
 
     def precheck(self, raw_args: t.Mapping[str, object]) -> None:
         """Checks on the task arguments as given, before spec validation coerces them."""
@@ -128,7 +130,7 @@ class ConfigFileAction(ActionBase):
 
         stat, old, folder = self._look(path, task_vars)
         outcome = self.edit(path, old, args)
-        result: dict[str, t.Any] = dict(changed=False, path=path, changed_keys=outcome.changed_keys)
+        result: dict[str, t.Any] = {'changed': False, 'path': path, self.changed_name: outcome.changed_keys}
         if outcome.text is None:
             result.update(self._delete(path, old, args, backup_dir, task_vars))
         elif old is None or outcome.text != old:
@@ -208,7 +210,10 @@ class ConfigFileAction(ActionBase):
             # An earlier task that creates the directory did not run in check
             # mode either: predict the file, as a real run after it would write.
             return result
-        if old is None and folder.get('type') != 'directory':
+        if old is None and not folder.get('exists') and self.creates_directory:
+            self._module('ansible.builtin.file', dict(path=posixpath.dirname(path), state='directory'), task_vars,
+                         'cannot create the directory of %s' % path)
+        elif old is None and folder.get('type') != 'directory':
             shape = '%s is not a directory' if folder.get('exists') else 'the directory %s does not exist'
             raise ConfigError('cannot create %s: %s' % (path, shape % posixpath.dirname(path)))
         if old is not None and backup_dir is not None:

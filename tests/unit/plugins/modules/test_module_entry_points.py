@@ -10,11 +10,12 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.nodeops.crio.plugins.modules import crictl_config, crio_config
+from ansible_collections.nodeops.crio.plugins.modules import crictl_config, crio_config, kubelet_flags
 
 MODULES = [
     (crio_config, {'path': '/etc/crio/crio.conf', 'settings': {'crio': {'runtime': {'cgroup_manager': 'systemd'}}}}),
     (crictl_config, {'runtime_endpoint': 'unix:///var/run/crio/crio.sock'}),
+    (kubelet_flags, {'path': '/etc/default/kubelet', 'variable': 'KUBELET_EXTRA_ARGS', 'set': {'v': '2'}}),
 ]
 
 
@@ -36,6 +37,7 @@ def test_main_points_at_the_action_plugin(module: object, args: dict, capsys: py
     (crio_config, {}, 'missing required arguments: path'),
     (crio_config, {'path': '/x', 'state': 'gone'}, 'value of state must be one of: present, absent, got: gone'),
     (crictl_config, {'timeout': 'soon'}, "argument 'timeout' is of type str and we were unable to convert to int"),
+    (kubelet_flags, {'path': '/etc/default/kubelet'}, 'missing required arguments: variable'),
 ])
 def test_main_validates_the_same_spec(module: object, args: dict, message: str, capsys: pytest.CaptureFixture) -> None:
     assert message in run_main(module, args, capsys)['msg']
