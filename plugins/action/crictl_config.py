@@ -7,8 +7,8 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.nodeops.crio.plugins.module_utils._argspecs import CRICTL_CONFIG
-from ansible_collections.nodeops.crio.plugins.plugin_utils._crictl_yaml import CrictlEditError, edit_crictl, normalize_endpoint
 from ansible_collections.nodeops.crio.plugins.plugin_utils._config_file_action import ConfigError, ConfigFileAction, Outcome
+from ansible_collections.nodeops.crio.plugins.plugin_utils._crictl_yaml import CrictlEditError, edit_crictl, normalize_endpoint
 
 # option name -> crictl.yaml key
 _KEYS = {

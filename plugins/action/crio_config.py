@@ -7,6 +7,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.nodeops.crio.plugins.module_utils._argspecs import CRIO_CONFIG
+from ansible_collections.nodeops.crio.plugins.plugin_utils._config_file_action import ConfigError, ConfigFileAction, Outcome
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     HAS_TOMLKIT,
     TomlEditError,
@@ -14,7 +15,6 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     normalize_remove,
     to_toml_data,
 )
-from ansible_collections.nodeops.crio.plugins.plugin_utils._config_file_action import ConfigError, ConfigFileAction, Outcome
 
 
 class ActionModule(ConfigFileAction):
@@ -22,14 +22,20 @@ class ActionModule(ConfigFileAction):
 
     def precheck(self, raw_args: t.Mapping[str, object]) -> None:
         if not HAS_TOMLKIT:
-            raise ConfigError('nodeops.crio.crio_config needs the Python library tomlkit on the controller '
-                              '(the host that runs ansible-playbook): pip install tomlkit')
+            raise ConfigError(
+                'nodeops.crio.crio_config needs the Python library tomlkit on the controller '
+                '(the host that runs ansible-playbook): pip install tomlkit'
+            )
         # Checked before spec validation, which would read 'a=1' as {'a': 1} and split strings into lists.
         if isinstance(raw_args.get('settings'), str):
-            raise ConfigError('settings: expected a mapping (nested mappings for tables), got the string %r' % raw_args['settings'])
+            raise ConfigError(
+                'settings: expected a mapping (nested mappings for tables), got the string %r' % raw_args['settings']
+            )
         remove = raw_args.get('remove')
         if isinstance(remove, str):
-            raise ConfigError('remove: expected a list of name-part lists such as [[crio, file_locking]], got the string %r' % remove)
+            raise ConfigError(
+                'remove: expected a list of name-part lists such as [[crio, file_locking]], got the string %r' % remove
+            )
         if isinstance(remove, list):
             self._normalized(normalize_remove, remove)
 
@@ -37,8 +43,9 @@ class ActionModule(ConfigFileAction):
         self.settings = self._normalized(to_toml_data, args['settings'] or {}, 'settings')
         self.remove = self._normalized(normalize_remove, args['remove'] or [])
         if args['state'] == 'absent' and self.settings:
-            raise ConfigError('settings: not used with state=absent; list the keys to delete in remove, '
-                              'or leave both out to delete the file')
+            raise ConfigError(
+                'settings: not used with state=absent; list the keys to delete in remove, or leave both out to delete the file'
+            )
         return []
 
     def edit(self, path: str, old: str | None, args: dict[str, t.Any]) -> Outcome:

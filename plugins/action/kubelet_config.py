@@ -28,8 +28,9 @@ class ActionModule(ConfigFileAction):
     def precheck(self, raw_args: t.Mapping[str, object]) -> None:
         # Checked before spec validation, which would read 'a=1' as {'a': 1}.
         if isinstance(raw_args.get('settings'), str):
-            raise ConfigError('settings: expected a mapping (nested mappings for nested keys), got the string %r'
-                              % raw_args['settings'])
+            raise ConfigError(
+                'settings: expected a mapping (nested mappings for nested keys), got the string %r' % raw_args['settings']
+            )
 
     def edit(self, path: str, old: str | None, args: dict[str, t.Any]) -> Outcome:
         if old is None and not args['create']:

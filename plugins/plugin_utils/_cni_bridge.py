@@ -27,8 +27,7 @@ def decide(mode: t.Any, names: t.Sequence[str], own: str, joined: t.Sequence[str
     names: the entries of CRI-O's network_dir; own: the bridge's file name;
     joined: the kubelet kubeconfigs found on the node (it has joined a cluster).
     """
-    foreign = sorted(name for name in names
-                     if name != own and name not in CRIO_BRIDGES and name.endswith(CNI_SUFFIXES))
+    foreign = sorted(name for name in names if name != own and name not in CRIO_BRIDGES and name.endswith(CNI_SUFFIXES))
     if mode is True:
         return {"write": True, "foreign": foreign, "reason": "crio_cni_default_network is true"}
     if mode is False:

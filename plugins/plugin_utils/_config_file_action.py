@@ -90,7 +90,7 @@ class ConfigFileAction(ActionBase):
     # No early remote temp directory: nothing may reach the host before the
     # arguments are checked; _write makes one when it has a file to send.
     TRANSFERS_FILES = False
-    argument_spec: dict[str, dict] = {}
+    argument_spec: t.ClassVar[t.Mapping[str, object]] = {}
     changed_name = 'changed_keys'  # the result's list of what the edit changed
     creates_directory = False  # make a missing directory for a new file, or refuse
 
@@ -120,7 +120,7 @@ class ConfigFileAction(ActionBase):
 
     def _run(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         self.precheck(self._task.args)
-        dummy, args = self.validate_argument_spec(argument_spec=dict(self.argument_spec, **FILE_COMMON_ARGUMENTS))
+        args = self.validate_argument_spec(argument_spec=dict(self.argument_spec, **FILE_COMMON_ARGUMENTS))[1]
         warnings = self.prepare(args)
         if args['validate'] is not None and '%s' not in args['validate']:
             raise ConfigError('validate: the command must contain %%s where the new file goes, got %r' % args['validate'])
@@ -158,15 +158,18 @@ class ConfigFileAction(ActionBase):
             directory = self._remote_path('backup_dir', self._task.args['backup_dir'])
             enclosing = drop_in_directory(posixpath.join(directory, 'backup'))
             if enclosing:
-                raise ConfigError('backup_dir: %s is inside %s, a drop-in directory that is read file by file; '
-                                  'choose a directory outside it' % (directory, enclosing))
+                raise ConfigError(
+                    'backup_dir: %s is inside %s, a drop-in directory that is read file by file; '
+                    'choose a directory outside it' % (directory, enclosing)
+                )
             return directory
-        directory = drop_in_directory(path)
-        if directory:
-            raise ConfigError('backup: a backup next to %s would sit in %s, a drop-in directory that is read file by '
-                              'file (CRI-O reads crio.conf.d recursively, whatever the names), so it would be loaded '
-                              'as configuration; set backup_dir to a directory outside it, e.g. /var/backups/crio'
-                              % (path, directory))
+        drop_in = drop_in_directory(path)
+        if drop_in:
+            raise ConfigError(
+                'backup: a backup next to %s would sit in %s, a drop-in directory that is read file by '
+                'file (CRI-O reads crio.conf.d recursively, whatever the names), so it would be loaded '
+                'as configuration; set backup_dir to a directory outside it, e.g. /var/backups/crio' % (path, drop_in)
+            )
         return None
 
     # remote calls ----------------------------------------------------------
@@ -184,8 +187,12 @@ class ConfigFileAction(ActionBase):
     def _look(self, path: str, task_vars: dict[str, t.Any]) -> tuple[dict[str, t.Any], str | None, dict[str, t.Any]]:
         """The file's stat and text (None: missing) and its folder's stat, in one round trip."""
         folder = posixpath.dirname(path)
-        probe = self._module('nodeops.crio.node_probe', dict(paths=[path, folder], follow=True, get_content=True),
-                             task_vars, 'cannot look at %s' % path)
+        probe = self._module(
+            'nodeops.crio.node_probe',
+            dict(paths=[path, folder], follow=True, get_content=True),
+            task_vars,
+            'cannot look at %s' % path,
+        )
         stat = probe['paths'][path]
         if stat.get('error'):
             raise ConfigError('cannot read %s: %s' % (path, stat['error']))
@@ -203,16 +210,28 @@ class ConfigFileAction(ActionBase):
             return {}
         return dict(diff=dict(before=old or '', after=new, before_header=path, after_header=path))
 
-    def _write(self, path: str, old: str | None, new: str, args: dict[str, t.Any], backup_dir: str | None,
-               folder: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _write(
+        self,
+        path: str,
+        old: str | None,
+        new: str,
+        args: dict[str, t.Any],
+        backup_dir: str | None,
+        folder: dict[str, t.Any],
+        task_vars: dict[str, t.Any],
+    ) -> dict[str, t.Any]:
         result: dict[str, t.Any] = dict(changed=True, **self._diff(path, old, new))
         if self._task.check_mode:
             # An earlier task that creates the directory did not run in check
             # mode either: predict the file, as a real run after it would write.
             return result
         if old is None and not folder.get('exists') and self.creates_directory:
-            self._module('ansible.builtin.file', dict(path=posixpath.dirname(path), state='directory'), task_vars,
-                         'cannot create the directory of %s' % path)
+            self._module(
+                'ansible.builtin.file',
+                dict(path=posixpath.dirname(path), state='directory'),
+                task_vars,
+                'cannot create the directory of %s' % path,
+            )
         elif old is None and folder.get('type') != 'directory':
             shape = '%s is not a directory' if folder.get('exists') else 'the directory %s does not exist'
             raise ConfigError('cannot create %s: %s' % (path, shape % posixpath.dirname(path)))
@@ -223,16 +242,24 @@ class ConfigFileAction(ActionBase):
         source = self._connection._shell.join_path(self._connection._shell.tmpdir, 'source')
         self._transfer_data(source, new)
         self._fixup_perms2((self._connection._shell.tmpdir, source))
-        copy_args = dict(src=source, dest=path, follow=True, checksum=checksum_s(new), validate=args['validate'],
-                         backup=bool(args['backup'] and backup_dir is None), unsafe_writes=args['unsafe_writes'])
+        copy_args = dict(
+            src=source,
+            dest=path,
+            follow=True,
+            checksum=checksum_s(new),
+            validate=args['validate'],
+            backup=bool(args['backup'] and backup_dir is None),
+            unsafe_writes=args['unsafe_writes'],
+        )
         copy_args.update((name, args[name]) for name in _ATTRIBUTE_OPTIONS if args[name] is not None)
         copied = self._module('ansible.builtin.copy', copy_args, task_vars, '%s was left unchanged' % path)
         if copied.get('backup_file'):
             result['backup_file'] = copied['backup_file']
         return result
 
-    def _delete(self, path: str, old: str | None, args: dict[str, t.Any], backup_dir: str | None,
-                task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _delete(
+        self, path: str, old: str | None, args: dict[str, t.Any], backup_dir: str | None, task_vars: dict[str, t.Any]
+    ) -> dict[str, t.Any]:
         if old is None:
             return {}
         result: dict[str, t.Any] = dict(changed=True, **self._diff(path, old, ''))
@@ -246,10 +273,18 @@ class ConfigFileAction(ActionBase):
     def _backup(self, path: str, directory: str | None, task_vars: dict[str, t.Any]) -> str:
         target = backup_path(path, directory, time.time(), os.getpid())
         if directory is not None:
-            self._module('ansible.builtin.file', dict(path=directory, state='directory'), task_vars,
-                         'cannot create the backup directory %s' % directory)
-        self._module('ansible.builtin.copy', dict(src=path, dest=target, remote_src=True, mode='preserve'), task_vars,
-                     'cannot back up %s, left it unchanged' % path)
+            self._module(
+                'ansible.builtin.file',
+                dict(path=directory, state='directory'),
+                task_vars,
+                'cannot create the backup directory %s' % directory,
+            )
+        self._module(
+            'ansible.builtin.copy',
+            dict(src=path, dest=target, remote_src=True, mode='preserve'),
+            task_vars,
+            'cannot back up %s, left it unchanged' % path,
+        )
         return target
 
     def _set_attributes(self, path: str, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:

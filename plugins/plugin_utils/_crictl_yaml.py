@@ -23,8 +23,20 @@ BOOLEAN_KEYS = ('debug', 'pull-image-on-create', 'disable-pull-on-run')
 ENDPOINT_SCHEMES = ('unix', 'tcp', 'npipe')
 
 _LINE = re.compile(r'''(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"][^:#]*?)[ \t]*:(?:[ \t]+(?P<rest>.*?))?[ \t]*$''')
-_GO_BOOLEANS = {'1': True, 't': True, 'T': True, 'TRUE': True, 'true': True, 'True': True,
-                '0': False, 'f': False, 'F': False, 'FALSE': False, 'false': False, 'False': False}
+_GO_BOOLEANS = {
+    '1': True,
+    't': True,
+    'T': True,
+    'TRUE': True,
+    'true': True,
+    'True': True,
+    '0': False,
+    'f': False,
+    'F': False,
+    'FALSE': False,
+    'false': False,
+    'False': False,
+}
 _GO_INTEGER = re.compile(r'[+-]?[0-9]+\Z')
 _PLAIN_SAFE = re.compile(r'[A-Za-z/][A-Za-z0-9+._:/@%=,~-]*\Z')
 _YAML_WORDS = re.compile(r'(?i)(y|yes|n|no|true|false|on|off|null)\Z')
@@ -63,8 +75,10 @@ def read_entries(text: str) -> list[Entry]:
             continue
         match = _LINE.match(body)
         if not match or body[0] in ' \t':
-            raise CrictlEditError('line %d: %r is not a `key: value` line; crictl reads a flat mapping of scalars, '
-                                  'and this module does not edit anything else' % (number + 1, stripped))
+            raise CrictlEditError(
+                'line %d: %r is not a `key: value` line; crictl reads a flat mapping of scalars, '
+                'and this module does not edit anything else' % (number + 1, stripped)
+            )
         entries.append(_entry(number, match))
     return entries
 
@@ -75,15 +89,17 @@ def _entry(number: int, match: t.Match) -> Entry:
     start = match.start('rest') if rest else match.string.index(':', match.end('key')) + 1
     if rest[:1] in ('"', "'"):
         closing = _closing_quote(rest, number)
-        raw, trailer = rest[:closing + 1], rest[closing + 1:]
-        if trailer.strip() and not trailer.strip().startswith('#') or trailer[:1] not in ('', ' ', '\t'):
+        raw, trailer = rest[: closing + 1], rest[closing + 1 :]
+        if (trailer.strip() and not trailer.strip().startswith('#')) or trailer[:1] not in ('', ' ', '\t'):
             raise CrictlEditError('line %d: unexpected text after the quoted value of %s' % (number + 1, key))
         return Entry(number, key, _unquote(raw, number), start, start + len(raw), raw[0])
     comment = re.search(r'(^|[ \t])#', rest)
-    raw = (rest[:comment.start()] if comment else rest).rstrip()
+    raw = (rest[: comment.start()] if comment else rest).rstrip()
     if raw[:1] in ('[', '{', '|', '>', '&', '*', '!', '%', '@', '`'):
-        raise CrictlEditError('line %d: the value of %s (%r) is not a plain scalar; crictl reads each key as one '
-                              'string, and this module does not edit YAML structures' % (number + 1, key, raw))
+        raise CrictlEditError(
+            'line %d: the value of %s (%r) is not a plain scalar; crictl reads each key as one '
+            'string, and this module does not edit YAML structures' % (number + 1, key, raw)
+        )
     return Entry(number, key, raw, start, start + len(raw), '')
 
 
@@ -95,7 +111,7 @@ def _closing_quote(text: str, number: int) -> int:
             index += 2
             continue
         if text[index] == quote:
-            if quote == "'" and text[index + 1:index + 2] == "'":
+            if quote == "'" and text[index + 1 : index + 2] == "'":
                 index += 2
                 continue
             return index
@@ -124,10 +140,12 @@ def normalize_endpoint(option: str, value: str) -> tuple[str, str | None]:
     if not value.startswith('/'):
         raise CrictlEditError('%s: expected an endpoint such as unix:///var/run/crio/crio.sock, got %r' % (option, value))
     fixed = 'unix://' + value
-    return fixed, ('%s %r has no scheme; writing %r. crictl adds unix:// to a bare socket path itself and warns that '
-                   'this is deprecated. The old advice to drop the scheme came from a kubelet 1.13 bug (cAdvisor '
-                   'compared the endpoint with the bare socket path to find the image file system), fixed in '
-                   'December 2018; the scheme is the right form today.' % (option, value, fixed))
+    return fixed, (
+        '%s %r has no scheme; writing %r. crictl adds unix:// to a bare socket path itself and warns that '
+        'this is deprecated. The old advice to drop the scheme came from a kubelet 1.13 bug (cAdvisor '
+        'compared the endpoint with the bare socket path to find the image file system), fixed in '
+        'December 2018; the scheme is the right form today.' % (option, value, fixed)
+    )
 
 
 def crictl_value(key: str, text: str) -> object:
@@ -160,14 +178,15 @@ def edit_crictl(text: str, settings: t.Mapping[str, object], prune: bool = False
         raise CrictlEditError(
             'the file holds keys crictl does not know: %s; crictl refuses to start with them. '
             'Remove them, or set prune: true to have them removed'
-            % ', '.join('%s (line %d)' % (entry.key, entry.line + 1) for entry in unknown))
+            % ', '.join('%s (line %d)' % (entry.key, entry.line + 1) for entry in unknown)
+        )
     lines = text.split('\n')
     changed: list[str] = []
     for entry in entries:
         value = settings.get(entry.key)
         if value is not None and crictl_value(entry.key, entry.value) != value:
             line = lines[entry.line]
-            before, after = line[:entry.value_start], line[entry.value_end:]
+            before, after = line[: entry.value_start], line[entry.value_end :]
             new = (' ' if before.endswith(':') else '') + render(value, entry.quote) + (' ' if after[:1] == '#' else '')
             lines[entry.line] = before + new + after
             if entry.key not in changed:
@@ -181,8 +200,11 @@ def edit_crictl(text: str, settings: t.Mapping[str, object], prune: bool = False
         if settings.get(key) is not None and key not in present:
             new_text = _insert(new_text, key, settings[key])
             changed.append(key)
-    warnings = ['%s: crictl cannot read the value %r in the file' % (entry.key, entry.value)
-                for entry in read_entries(new_text) if crictl_value(entry.key, entry.value) is None]
+    warnings = [
+        '%s: crictl cannot read the value %r in the file' % (entry.key, entry.value)
+        for entry in read_entries(new_text)
+        if crictl_value(entry.key, entry.value) is None
+    ]
     return EditResult(new_text, changed, warnings)
 
 

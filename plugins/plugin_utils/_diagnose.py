@@ -24,11 +24,23 @@ PROBLEM = 'problem'
 WARNING = 'warning'
 
 # Every check, in report order.
-CHECKS = ('crio_missing', 'crio_config', 'crio_down', 'removed_option', 'drop_in_leftover', 'cni_config_missing',
-          'crun_too_old', 'notready_sandbox', 'kubelet_config', 'kubelet_flag', 'cri_endpoint', 'cri_endpoint_form',
-          'cgroup_driver', 'version_skew')
-KUBELET_CHECKS = ('kubelet_config', 'kubelet_flag', 'cri_endpoint', 'cri_endpoint_form', 'cgroup_driver',
-                  'version_skew')
+CHECKS = (
+    'crio_missing',
+    'crio_config',
+    'crio_down',
+    'removed_option',
+    'drop_in_leftover',
+    'cni_config_missing',
+    'crun_too_old',
+    'notready_sandbox',
+    'kubelet_config',
+    'kubelet_flag',
+    'cri_endpoint',
+    'cri_endpoint_form',
+    'cgroup_driver',
+    'version_skew',
+)
+KUBELET_CHECKS = ('kubelet_config', 'kubelet_flag', 'cri_endpoint', 'cri_endpoint_form', 'cgroup_driver', 'version_skew')
 
 # crun before 1.14.2 compared the OCI runtime spec version of config.json with
 # the versions it knew and refused newer ones ("unknown version specified");
@@ -71,19 +83,32 @@ def _dotted(parts: tuple[int, ...]) -> str:
 def _socket_path(path: str) -> str:
     """The path a socket is reached by: /var/run is /run on every systemd host."""
     path = posixpath.normpath(path)
-    return path[len('/var'):] if path.startswith('/var/run/') else path
+    return path[len('/var') :] if path.startswith('/var/run/') else path
 
 
 # --- CRI-O -------------------------------------------------------------------
 
+
 def _crio_service(crio: dict[str, t.Any]) -> list[Finding]:
     socket = crio.get('socket') or CRIO_SOCKET
     if not crio.get('running'):
-        return [_finding('crio_down', PROBLEM, 'CRI-O does not answer on %s, so nothing runs pods on this node' % socket,
-                         'Ask systemd why (systemctl status crio; journalctl -u crio) and start it: systemctl start crio')]
+        return [
+            _finding(
+                'crio_down',
+                PROBLEM,
+                'CRI-O does not answer on %s, so nothing runs pods on this node' % socket,
+                'Ask systemd why (systemctl status crio; journalctl -u crio) and start it: systemctl start crio',
+            )
+        ]
     if (crio.get('conditions') or {}).get('RuntimeReady') is False:
-        return [_finding('crio_down', PROBLEM, 'CRI-O answers on %s but reports RuntimeReady=false' % socket,
-                         'Its log says why: journalctl -u crio')]
+        return [
+            _finding(
+                'crio_down',
+                PROBLEM,
+                'CRI-O answers on %s but reports RuntimeReady=false' % socket,
+                'Its log says why: journalctl -u crio',
+            )
+        ]
     return []
 
 
@@ -105,11 +130,15 @@ def _drop_in_leftovers(drop_in_dir: str, files: list[str]) -> list[Finding]:
     for path in sorted(files):
         if posixpath.basename(path).endswith('.conf'):
             continue
-        found.append(_finding(
-            'drop_in_leftover', PROBLEM,
-            '%s is no .conf file, yet CRI-O reads every file under %s in lexical order, whatever its name, so its '
-            'settings override the files before it' % (path, drop_in_dir),
-            'Move it out of %s (keep backups elsewhere), then restart crio: systemctl restart crio' % drop_in_dir))
+        found.append(
+            _finding(
+                'drop_in_leftover',
+                PROBLEM,
+                '%s is no .conf file, yet CRI-O reads every file under %s in lexical order, whatever its name, so its '
+                'settings override the files before it' % (path, drop_in_dir),
+                'Move it out of %s (keep backups elsewhere), then restart crio: systemctl restart crio' % drop_in_dir,
+            )
+        )
     return found
 
 
@@ -127,9 +156,15 @@ def _cni(crio: dict[str, t.Any], cni_dir: str, files: list[str]) -> list[Finding
         message += '; CRI-O keeps the network it loaded before only until it restarts, then pods get no network'
     else:
         message += ', so pods will get no network'
-    return [_finding('cni_config_missing', PROBLEM, message,
-                     "Install the cluster's network plugin, which writes its configuration there, or let nodeops.crio.crio "
-                     "write a bridge network (crio_cni_default_network: true)")]
+    return [
+        _finding(
+            'cni_config_missing',
+            PROBLEM,
+            message,
+            "Install the cluster's network plugin, which writes its configuration there, or let nodeops.crio.crio "
+            "write a bridge network (crio_cni_default_network: true)",
+        )
+    ]
 
 
 def _crun(crio: dict[str, t.Any], versions: dict[str, str | None], in_use: set[str]) -> list[Finding]:
@@ -137,23 +172,45 @@ def _crun(crio: dict[str, t.Any], versions: dict[str, str | None], in_use: set[s
     default = crio.get('default_runtime')
     for handler, table in sorted((crio.get('runtimes') or {}).items()):
         match = re.search(r'(?m)^crun version (\S+)', versions.get(handler) or '')
-        version = version_tuple(match.group(1)) if match else None
+        if match is None:
+            continue
+        version = version_tuple(match.group(1))
         if version is None or version >= CRUN_MINIMUM:
             continue
         path = table.get('runtime_path') or handler
-        message = ('Runtime handler %s runs %s, crun %s, older than %s: it refuses the OCI runtime spec version that '
-                   'CRI-O %s writes, and containers fail at create ("unknown version specified")'
-                   % (handler, path, match.group(1), _dotted(CRUN_MINIMUM), crio.get('version') or ''))
+        message = (
+            'Runtime handler %s runs %s, crun %s, older than %s: it refuses the OCI runtime spec version that '
+            'CRI-O %s writes, and containers fail at create ("unknown version specified")'
+            % (handler, path, match.group(1), _dotted(CRUN_MINIMUM), crio.get('version') or '')
+        )
         install = 'Install crun %s or newer at %s (CRI-O\'s release bundle carries one)' % (_dotted(CRUN_MINIMUM), path)
         if handler == default:
-            found.append(_finding('crun_too_old', PROBLEM, message + '; it is the default runtime, so every pod fails',
-                                  install + ', or make another runtime the default (crio_default_runtime)'))
+            found.append(
+                _finding(
+                    'crun_too_old',
+                    PROBLEM,
+                    message + '; it is the default runtime, so every pod fails',
+                    install + ', or make another runtime the default (crio_default_runtime)',
+                )
+            )
         elif handler in in_use:
-            found.append(_finding('crun_too_old', PROBLEM, message + '; pod sandboxes on this node use it',
-                                  install + ', or move those pods to another RuntimeClass'))
+            found.append(
+                _finding(
+                    'crun_too_old',
+                    PROBLEM,
+                    message + '; pod sandboxes on this node use it',
+                    install + ', or move those pods to another RuntimeClass',
+                )
+            )
         else:
-            found.append(_finding('crun_too_old', WARNING, message + '; no pod uses it now, but any pod whose '
-                                  'RuntimeClass names it will fail', install + ', or remove the handler'))
+            found.append(
+                _finding(
+                    'crun_too_old',
+                    WARNING,
+                    message + '; no pod uses it now, but any pod whose RuntimeClass names it will fail',
+                    install + ', or remove the handler',
+                )
+            )
     return found
 
 
@@ -166,23 +223,28 @@ def _sandboxes(text: str) -> list[dict[str, t.Any]]:
 
 
 def _notready(sandboxes: list[dict[str, t.Any]]) -> list[Finding]:
-    ready = set(item.get('metadata', {}).get('uid') for item in sandboxes if item.get('state') == 'SANDBOX_READY')
+    ready = {item.get('metadata', {}).get('uid') for item in sandboxes if item.get('state') == 'SANDBOX_READY'}
     found = []
     for item in sandboxes:
         meta = item.get('metadata') or {}
         # An older attempt beside a Ready one is kubelet's to collect.
         if item.get('state') == 'SANDBOX_READY' or meta.get('uid') in ready:
             continue
-        found.append(_finding(
-            'notready_sandbox', PROBLEM,
-            'Pod sandbox %s (%s/%s, attempt %s) is NotReady and its pod has no Ready sandbox'
-            % (item.get('id', '')[:13], meta.get('namespace', ''), meta.get('name', ''), meta.get('attempt', 0)),
-            'If kubelet no longer runs this pod, remove it: crictl rmp %s. If it does, journalctl -u kubelet says why '
-            'its sandbox stopped (a cgroup driver that differs from CRI-O\'s used to be the cause)' % item.get('id', '')))
+        found.append(
+            _finding(
+                'notready_sandbox',
+                PROBLEM,
+                'Pod sandbox %s (%s/%s, attempt %s) is NotReady and its pod has no Ready sandbox'
+                % (item.get('id', '')[:13], meta.get('namespace', ''), meta.get('name', ''), meta.get('attempt', 0)),
+                'If kubelet no longer runs this pod, remove it: crictl rmp %s. If it does, journalctl -u kubelet says why '
+                'its sandbox stopped (a cgroup driver that differs from CRI-O\'s used to be the cause)' % item.get('id', ''),
+            )
+        )
     return found
 
 
 # --- kubelet -----------------------------------------------------------------
+
 
 def _where(flag: dict[str, t.Any]) -> str:
     if flag.get('file'):
@@ -234,20 +296,36 @@ def _endpoint(key: str, value: str, source: str, socket: str) -> list[Finding]:
     if not sep:
         scheme, path = 'unix', value
     found = []
-    fix = ('Point it at unix://%s: nodeops.crio.site with wire_kubelet: true does (role nodeops.crio.kubelet), or edit '
-           'it where it is set and restart kubelet' % socket)
+    fix = (
+        'Point it at unix://%s: nodeops.crio.site with wire_kubelet: true does (role nodeops.crio.kubelet), or edit '
+        'it where it is set and restart kubelet' % socket
+    )
     if scheme != 'unix':
-        return [_finding('cri_endpoint', PROBLEM, "kubelet's %s is %s (%s): kubelet on Linux reaches its runtime only "
-                         'over a unix socket' % (key, value, source), fix)]
+        return [
+            _finding(
+                'cri_endpoint',
+                PROBLEM,
+                "kubelet's %s is %s (%s): kubelet on Linux reaches its runtime only over a unix socket" % (key, value, source),
+                fix,
+            )
+        ]
     if not sep:
-        found.append(_finding(
-            'cri_endpoint_form', WARNING,
-            "kubelet's %s is %s (%s), a bare path: kubelet still accepts it but calls the form deprecated" % (key, value, source),
-            'Write it as unix://%s (the advice to drop unix:// came from a kubelet 1.13 bug, fixed in 2018)' % path))
+        found.append(
+            _finding(
+                'cri_endpoint_form',
+                WARNING,
+                "kubelet's %s is %s (%s), a bare path: kubelet still accepts it but calls the form deprecated"
+                % (key, value, source),
+                'Write it as unix://%s (the advice to drop unix:// came from a kubelet 1.13 bug, fixed in 2018)' % path,
+            )
+        )
     if _socket_path(path) != _socket_path(socket):
         what = OTHER_SOCKETS.get(_socket_path(path), 'a socket CRI-O does not listen on')
-        found.append(_finding('cri_endpoint', PROBLEM, "kubelet's %s is %s (%s), %s, not CRI-O's %s"
-                              % (key, value, source, what, socket), fix))
+        found.append(
+            _finding(
+                'cri_endpoint', PROBLEM, "kubelet's %s is %s (%s), %s, not CRI-O's %s" % (key, value, source, what, socket), fix
+            )
+        )
     return found
 
 
@@ -258,14 +336,26 @@ def _kubelet(node: dict[str, t.Any], crio: dict[str, t.Any] | None) -> list[Find
     if kubelet.get('config_file'):
         data, problem = read_config(node.get('kubelet_config_text'), kubelet['config_file'])
         if problem:
-            found.append(_finding('kubelet_config', PROBLEM, problem.split('; ')[0],
-                                  problem.partition('; ')[2] or 'Fix the file, then restart kubelet'))
+            found.append(
+                _finding(
+                    'kubelet_config',
+                    PROBLEM,
+                    problem.split('; ')[0],
+                    problem.partition('; ')[2] or 'Fix the file, then restart kubelet',
+                )
+            )
         config = data or {}
 
     for flag in kubelet.get('rejected_flags') or []:
-        found.append(_finding('kubelet_flag', PROBLEM, 'kubelet %s refuses --%s from %s (%s), so it does not start'
-                              % (kubelet.get('version'), flag['name'], _where(flag), flag.get('message', '')),
-                              'Remove it there; nodeops.crio.kubelet does with kubelet_remove_rejected_flags: true'))
+        found.append(
+            _finding(
+                'kubelet_flag',
+                PROBLEM,
+                'kubelet %s refuses --%s from %s (%s), so it does not start'
+                % (kubelet.get('version'), flag['name'], _where(flag), flag.get('message', '')),
+                'Remove it there; nodeops.crio.kubelet does with kubelet_remove_rejected_flags: true',
+            )
+        )
 
     socket = (crio or {}).get('socket') or CRIO_SOCKET
     value, source = _setting(kubelet, config, 'containerRuntimeEndpoint', 'container-runtime-endpoint', KUBELET_DEFAULT_ENDPOINT)
@@ -281,23 +371,45 @@ def _kubelet(node: dict[str, t.Any], crio: dict[str, t.Any] | None) -> list[Find
     driver, source = _setting(kubelet, config, 'cgroupDriver', 'cgroup-driver', 'cgroupfs')
     if manager and driver != manager:
         message = "kubelet's cgroup driver is %s (%s) but CRI-O's cgroup_manager is %s" % (driver, source, manager)
-        fix = ('Make them agree: kubelet\'s cgroupDriver %s (nodeops.crio.kubelet sets it with kubelet_fix_cgroup_driver: '
-               'true), or CRI-O\'s cgroup_manager %s (crio_cgroup_manager), then restart both' % (manager, driver))
+        fix = (
+            'Make them agree: kubelet\'s cgroupDriver %s (nodeops.crio.kubelet sets it with kubelet_fix_cgroup_driver: '
+            'true), or CRI-O\'s cgroup_manager %s (crio_cgroup_manager), then restart both' % (manager, driver)
+        )
         if driver_from_cri(kube_version, crio_version, _feature_gate(kubelet, config)):
-            found.append(_finding('cgroup_driver', WARNING, message + '. kubelet %s asks CRI-O at start and uses %s, so '
-                                  'pods run, but its setting says otherwise' % (kubelet.get('version'), manager), fix))
+            found.append(
+                _finding(
+                    'cgroup_driver',
+                    WARNING,
+                    message + '. kubelet %s asks CRI-O at start and uses %s, so '
+                    'pods run, but its setting says otherwise' % (kubelet.get('version'), manager),
+                    fix,
+                )
+            )
         else:
-            found.append(_finding('cgroup_driver', PROBLEM, message + ': pods fail and kubelet logs "Failed to create '
-                                  'existing container" in a loop', fix))
+            found.append(
+                _finding(
+                    'cgroup_driver',
+                    PROBLEM,
+                    message + ': pods fail and kubelet logs "Failed to create existing container" in a loop',
+                    fix,
+                )
+            )
 
-    if kube_version and crio_version and not (
-            kube_version[0] == crio_version[0] and kube_version[1] <= crio_version[1] <= kube_version[1] + 1):
-        found.append(_finding(
-            'version_skew', PROBLEM,
-            'CRI-O %s and kubelet %s are outside the supported skew: CRI-O 1.X is made for Kubernetes 1.X, and may be '
-            'one minor ahead during an upgrade' % (crio.get('version'), kubelet.get('version')),
-            'Install CRI-O %s (crio_version in nodeops.crio.crio), or move kubelet to %s'
-            % (_dotted(kube_version[:2]), _dotted(crio_version[:2]))))
+    if (
+        kube_version
+        and crio_version
+        and not (kube_version[0] == crio_version[0] and kube_version[1] <= crio_version[1] <= kube_version[1] + 1)
+    ):
+        found.append(
+            _finding(
+                'version_skew',
+                PROBLEM,
+                'CRI-O %s and kubelet %s are outside the supported skew: CRI-O 1.X is made for Kubernetes 1.X, and may be '
+                'one minor ahead during an upgrade' % (crio.get('version'), kubelet.get('version')),
+                'Install CRI-O %s (crio_version in nodeops.crio.crio), or move kubelet to %s'
+                % (_dotted(kube_version[:2]), _dotted(crio_version[:2])),
+            )
+        )
     return found
 
 
@@ -317,6 +429,7 @@ def _kubelet_absent(node: dict[str, t.Any]) -> str | None:
 
 # --- the whole node ----------------------------------------------------------
 
+
 def diagnose(node: dict[str, t.Any]) -> dict[str, t.Any]:
     """Findings for one node; see the module docstring for the input."""
     crio = node.get('crio') or {}
@@ -325,14 +438,26 @@ def diagnose(node: dict[str, t.Any]) -> dict[str, t.Any]:
     crio_for_kubelet: dict[str, t.Any] | None = crio
 
     if not crio.get('installed'):
-        findings.append(_finding('crio_missing', PROBLEM, 'No crio binary on this node',
-                                 'Install CRI-O: nodeops.crio.site (role nodeops.crio.crio)'))
+        findings.append(
+            _finding(
+                'crio_missing',
+                PROBLEM,
+                'No crio binary on this node',
+                'Install CRI-O: nodeops.crio.site (role nodeops.crio.crio)',
+            )
+        )
         skipped.append('CRI-O checks: CRI-O is not installed')
         crio_for_kubelet = None
     else:
         if crio.get('config_error'):
-            findings.append(_finding('crio_config', PROBLEM, "CRI-O's configuration cannot be read: %s" % crio['config_error'],
-                                     'Fix the file crio names; crio does not start with it either'))
+            findings.append(
+                _finding(
+                    'crio_config',
+                    PROBLEM,
+                    "CRI-O's configuration cannot be read: %s" % crio['config_error'],
+                    'Fix the file crio names; crio does not start with it either',
+                )
+            )
         findings += _crio_service(crio)
         if crio.get('running') and not crio.get('conditions'):
             skipped.append('crio_down: crictl did not report CRI-O\'s conditions (is crictl installed?)')
@@ -344,7 +469,7 @@ def diagnose(node: dict[str, t.Any]) -> dict[str, t.Any]:
         else:
             findings += _cni(crio, node.get('cni_dir') or CNI_DIR, node.get('cni_files') or [])
             sandboxes = _sandboxes(node['sandboxes']) if node.get('sandboxes') is not None else None
-            in_use = set(item.get('runtimeHandler') or crio.get('default_runtime') for item in sandboxes or [])
+            in_use = {item.get('runtimeHandler') or crio.get('default_runtime') or '' for item in sandboxes or []}
             findings += _crun(crio, node.get('runtime_versions') or {}, in_use)
             if sandboxes is None:
                 skipped.append('notready_sandbox: CRI-O did not list its pod sandboxes')

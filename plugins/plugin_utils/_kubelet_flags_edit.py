@@ -49,8 +49,9 @@ def _last_assignment(lines: list[str], variable: str) -> tuple[int, re.Match[str
     return found
 
 
-def edit_flags(text: str, variable: str, set_flags: t.Mapping[str, object] | None = None,
-               remove: t.Collection[str] = ()) -> tuple[str, list[str]]:
+def edit_flags(
+    text: str, variable: str, set_flags: t.Mapping[str, object] | None = None, remove: t.Collection[str] = ()
+) -> tuple[str, list[str]]:
     """Set and remove flags inside one variable of an environment file.
 
     A flag that is present keeps its place and its form; a new one is added
@@ -87,6 +88,6 @@ def edit_flags(text: str, variable: str, set_flags: t.Mapping[str, object] | Non
         lines.append("%s=%s\n" % (variable, rendered))
     else:
         index, match = last
-        ending = lines[index][len(lines[index].rstrip("\r\n")):]
+        ending = lines[index][len(lines[index].rstrip("\r\n")) :]
         lines[index] = "".join((match.group("lead"), variable, match.group("eq"), rendered, match.group("trail"), ending))
     return "".join(lines), sorted(set(changes))

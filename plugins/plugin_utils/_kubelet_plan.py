@@ -12,6 +12,7 @@ Pure, so every rule is unit-tested without a node.
 from __future__ import annotations
 
 import re
+import typing as t
 
 import yaml
 
@@ -36,18 +37,18 @@ _HINTS = {
 }
 
 
-def _minor(version):
+def _minor(version: str | None) -> tuple[int, int] | None:
     match = re.match(r"v?(\d+)\.(\d+)", version or "")
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def _where(flag):
+def _where(flag: dict[str, t.Any]) -> str:
     if flag["file"]:
         return "%s in %s" % (flag["variable"], flag["file"])
     return "kubelet.service itself (ExecStart= or Environment=)"
 
 
-def read_config(text, path):
+def read_config(text: str | None, path: str) -> tuple[dict[str, t.Any] | None, str | None]:
     """(data, problem) for a KubeletConfiguration file's text."""
     if text is None:
         return None, "kubelet's --config names %s, which does not exist; create it or fix the flag" % path
@@ -61,13 +62,14 @@ def read_config(text, path):
     return data, None
 
 
-def _version_problems(kubelet, crio, options):
+def _version_problems(kubelet: dict[str, t.Any], crio: dict[str, t.Any], options: dict[str, t.Any]) -> list[str]:
     problems = []
     kube, runtime = _minor(kubelet["version"]), _minor(crio.get("version"))
     if kube and kube < (1, 24):
         problems.append(
             "kubelet %s needs --container-runtime=remote for any CRI runtime, a flag this role never writes "
-            "(kubelet 1.27 refuses it): upgrade kubelet to 1.24 or later first" % kubelet["version"])
+            "(kubelet 1.27 refuses it): upgrade kubelet to 1.24 or later first" % kubelet["version"]
+        )
     if not runtime:
         problems.append("CRI-O's version is unknown (is crio installed? run nodeops.crio.crio first)")
     elif options["check_skew"] and kube and not (kube[1] <= runtime[1] <= kube[1] + 1 and kube[0] == runtime[0]):
@@ -75,22 +77,27 @@ def _version_problems(kubelet, crio, options):
             "CRI-O %s and kubelet %s are outside the supported skew: CRI-O 1.X is made for Kubernetes 1.X, and "
             "during an upgrade CRI-O may be one minor ahead. Install CRI-O %d.%d (crio_version), upgrade kubelet, "
             "or set kubelet_check_skew: false if you know this pair works"
-            % (crio["version"], kubelet["version"], kube[0], kube[1]))
+            % (crio["version"], kubelet["version"], kube[0], kube[1])
+        )
     return problems
 
 
-def _cri_problems(cri, options):
+def _cri_problems(cri: dict[str, t.Any], options: dict[str, t.Any]) -> list[str]:
     if not cri.get("answers"):
-        return ["CRI-O does not answer on %s (%s): start it (systemctl start crio; journalctl -u crio), converge "
-                "nodeops.crio.crio first, or set kubelet_crio_endpoint to its socket"
-                % (options["endpoint"], cri.get("message") or "no answer")]
+        return [
+            "CRI-O does not answer on %s (%s): start it (systemctl start crio; journalctl -u crio), converge "
+            "nodeops.crio.crio first, or set kubelet_crio_endpoint to its socket"
+            % (options["endpoint"], cri.get("message") or "no answer")
+        ]
     if cri.get("runtime_name") != "cri-o":
-        return ["%s answers as %r, not CRI-O: set kubelet_crio_endpoint to CRI-O's socket"
-                % (options["endpoint"], cri.get("runtime_name"))]
+        return [
+            "%s answers as %r, not CRI-O: set kubelet_crio_endpoint to CRI-O's socket"
+            % (options["endpoint"], cri.get("runtime_name"))
+        ]
     return []
 
 
-def _driver(kubelet, config):
+def _driver(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None) -> tuple[str, str]:
     """(driver, where) kubelet uses: a flag wins over the file, the file over kubelet's default."""
     flags = [flag for flag in kubelet["flags"] if flag["name"] == "cgroup-driver"]
     if flags:
@@ -100,7 +107,7 @@ def _driver(kubelet, config):
     return "cgroupfs", "kubelet's default, no cgroupDriver set"
 
 
-def _wanted(kubelet, crio, options):
+def _wanted(kubelet: dict[str, t.Any], crio: dict[str, t.Any], options: dict[str, t.Any]) -> dict[str, t.Any]:
     """The value of every option the role owns: {config key: value}."""
     values = {
         "containerRuntimeEndpoint": options["endpoint"],
@@ -116,7 +123,7 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
-def duration_seconds(text):
+def duration_seconds(text: object) -> float | None:
     """Seconds of a Go duration such as "10m" or "1h2m0.5s"; None when it is not one."""
     text = str(text)
     if text == "0":
@@ -127,18 +134,22 @@ def duration_seconds(text):
     return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
 
 
-def _keep_equal_durations(wanted, config):
+def _keep_equal_durations(wanted: dict[str, t.Any], config: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """Keep a duration the file already holds in another spelling (kubeadm writes 10m as 10m0s)."""
     result = dict(wanted)
     key = "runtimeRequestTimeout"
     current = (config or {}).get(key)
-    if current is not None and key in result and duration_seconds(current) is not None \
-            and duration_seconds(current) == duration_seconds(result[key]):
+    if (
+        current is not None
+        and key in result
+        and duration_seconds(current) is not None
+        and duration_seconds(current) == duration_seconds(result[key])
+    ):
         result[key] = current
     return result
 
 
-def _in_config(kubelet, key):
+def _in_config(kubelet: dict[str, t.Any], key: str) -> bool:
     """Whether the option belongs in the configuration file (else in a flag)."""
     if not kubelet["config_file"]:
         return False
@@ -147,7 +158,9 @@ def _in_config(kubelet, key):
     return True
 
 
-def plan(kubelet, config_text, crio, cri, options):
+def plan(
+    kubelet: dict[str, t.Any], config_text: str | None, crio: dict[str, t.Any], cri: dict[str, t.Any], options: dict[str, t.Any]
+) -> dict[str, t.Any]:
     """The role's changes and preflight problems; see the module docstring."""
     problems = _version_problems(kubelet, crio, options) + _cri_problems(cri, options)
     config = None
@@ -163,7 +176,8 @@ def plan(kubelet, config_text, crio, cri, options):
         problems.append(
             "kubelet's cgroup driver is %s (%s) but CRI-O's cgroup_manager is %s; pods would fail "
             "(\"Failed to create existing container\"). Set kubelet_fix_cgroup_driver: true to make kubelet follow "
-            "CRI-O, or set CRI-O's cgroup_manager to %s (crio_cgroup_manager)" % (driver, where, crio["cgroup_manager"], driver))
+            "CRI-O, or set CRI-O's cgroup_manager to %s (crio_cgroup_manager)" % (driver, where, crio["cgroup_manager"], driver)
+        )
 
     wanted = _wanted(kubelet, crio, options)
     in_file = _keep_equal_durations(wanted, config)
@@ -183,18 +197,29 @@ def plan(kubelet, config_text, crio, cri, options):
         if options["remove_rejected_flags"] and flag["file"]:
             rejected.add(flag["name"])
             continue
-        problems.append("kubelet %s refuses --%s from %s: %s%s. Remove it there%s" % (
-            kubelet["version"], flag["name"], _where(flag), flag["message"], " (%s)" % hint if hint else "",
-            ", or set kubelet_remove_rejected_flags: true to let this role do it" if flag["file"] else ""))
+        problems.append(
+            "kubelet %s refuses --%s from %s: %s%s. Remove it there%s"
+            % (
+                kubelet["version"],
+                flag["name"],
+                _where(flag),
+                flag["message"],
+                " (%s)" % hint if hint else "",
+                ", or set kubelet_remove_rejected_flags: true to let this role do it" if flag["file"] else "",
+            )
+        )
 
-    edits, placed = {}, set()
+    edits: dict[tuple[str, str], dict[str, t.Any]] = {}
+    placed: set[str] = set()
     for flag in kubelet["flags"]:
         name = flag["name"]
         if name not in remove | rejected | set(set_flags):
             continue
         if not flag["file"]:
-            problems.append("--%s is set in kubelet.service itself (ExecStart= or Environment=), where this role "
-                            "does not edit: move it to %s in %s, or remove it" % (name, EXTRA_ARGS, options["extra_args_file"]))
+            problems.append(
+                "--%s is set in kubelet.service itself (ExecStart= or Environment=), where this role "
+                "does not edit: move it to %s in %s, or remove it" % (name, EXTRA_ARGS, options["extra_args_file"])
+            )
             continue
         edit = edits.setdefault((flag["file"], flag["variable"]), dict(set={}, remove=[]))
         if name in set_flags:
@@ -203,14 +228,21 @@ def plan(kubelet, config_text, crio, cri, options):
         elif name not in edit["remove"]:
             edit["remove"].append(name)
 
-    missing = dict((name, value) for name, value in set_flags.items() if name not in placed)
+    missing = {name: value for name, value in set_flags.items() if name not in placed}
     if missing:
         files = [entry["path"] for entry in kubelet["environment_files"]]
         if EXTRA_ARGS not in kubelet["referenced_variables"] or options["extra_args_file"] not in files:
-            problems.append("kubelet needs %s, and kubelet.service does not read %s from %s: add "
-                            "EnvironmentFile=-%s and $%s to its ExecStart, or set kubelet_extra_args_file"
-                            % (", ".join("--" + name for name in sorted(missing)), EXTRA_ARGS, options["extra_args_file"],
-                               options["extra_args_file"], EXTRA_ARGS))
+            problems.append(
+                "kubelet needs %s, and kubelet.service does not read %s from %s: add "
+                "EnvironmentFile=-%s and $%s to its ExecStart, or set kubelet_extra_args_file"
+                % (
+                    ", ".join("--" + name for name in sorted(missing)),
+                    EXTRA_ARGS,
+                    options["extra_args_file"],
+                    options["extra_args_file"],
+                    EXTRA_ARGS,
+                )
+            )
         edit = edits.setdefault((options["extra_args_file"], EXTRA_ARGS), dict(set={}, remove=[]))
         edit["set"].update(missing)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import typing as t
 
 import yaml
 
@@ -31,16 +32,16 @@ class YamlEditError(ValueError):
     """The file cannot be edited line by line without guessing."""
 
 
-def _is_content(line):
+def _is_content(line: str) -> bool:
     stripped = line.strip()
     return bool(stripped) and not stripped.startswith("#") and not _MARKER.match(line)
 
 
-def _indent(line):
+def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def render_scalar(value, style=""):
+def render_scalar(value: object, style: str = "") -> str:
     """YAML text for a value; strings keep the given quote style where they can."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -55,7 +56,7 @@ def render_scalar(value, style=""):
     return json.dumps(value)
 
 
-def _split_value(rest):
+def _split_value(rest: str) -> tuple[str, str, str, str]:
     """Split the text after "key:" into (lead, style, value, trailing_comment)."""
     body = rest.lstrip(" ")
     lead = rest[: len(rest) - len(body)]
@@ -64,60 +65,64 @@ def _split_value(rest):
             end = _closing_quote(body, 0)
         except CrictlEditError:
             raise YamlEditError("an unterminated quoted value: %s" % body) from None
-        return lead, body[0], body[: end + 1], body[end + 1:]
+        return lead, body[0], body[: end + 1], body[end + 1 :]
     comment = 0 if body.startswith("#") else body.find(" #")
     value = body if comment < 0 else body[:comment].rstrip()
-    return lead, "", value, body[len(value):]
+    return lead, "", value, body[len(value) :]
 
 
 class _Document:
     """One YAML document as lines, edited in place."""
 
-    def __init__(self, lines):
+    def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         content = [i for i, line in enumerate(lines) if _is_content(line)]
         self.first = content[0] if content else None
-        if self.first is not None and lines[self.first].lstrip()[:1] in ("{", "["):
-            raise YamlEditError("the document is in flow style ({...}); only block-style YAML can be edited")
         self.step = 2
+        if not content:
+            return
+        if lines[content[0]].lstrip()[:1] in ("{", "["):
+            raise YamlEditError("the document is in flow style ({...}); only block-style YAML can be edited")
         for i in content:
-            if _indent(lines[i]) > _indent(lines[self.first]):
-                self.step = _indent(lines[i]) - _indent(lines[self.first])
+            if _indent(lines[i]) > _indent(lines[content[0]]):
+                self.step = _indent(lines[i]) - _indent(lines[content[0]])
                 break
 
-    def _next_content(self, start, end):
+    def _next_content(self, start: int, end: int) -> int | None:
         for i in range(start, end):
             if _is_content(self.lines[i]):
                 return i
         return None
 
-    def _value_end(self, key_line, end, indent):
+    def _value_end(self, key_line: int, end: int, indent: int) -> int:
         """End of the value of the key on key_line: the next line at the key's level."""
         for i in range(key_line + 1, end):
             line = self.lines[i]
-            if _is_content(line) and (_indent(line) < indent or (
-                    _indent(line) == indent and not line.lstrip().startswith("- ") and line.strip() != "-")):
+            if _is_content(line) and (
+                _indent(line) < indent or (_indent(line) == indent and not line.lstrip().startswith("- ") and line.strip() != "-")
+            ):
                 return i
         return end
 
-    def _last_content(self, start, end):
+    def _last_content(self, start: int, end: int) -> int | None:
         last = None
         for i in range(start, end):
             if _is_content(self.lines[i]):
                 last = i
         return last
 
-    def _find_key(self, key, start, end, indent):
+    def _find_key(self, key: str, start: int, end: int, indent: int) -> tuple[int, int] | None:
         pattern = re.compile(r"^ {%d}(?:%s|\"%s\"|'%s')\s*:(?=\s|$)" % ((indent,) + (re.escape(key),) * 3))
         for i in range(start, end):
-            if pattern.match(self.lines[i]):
-                return i, pattern.match(self.lines[i]).end()
-        return None, None
+            match = pattern.match(self.lines[i])
+            if match:
+                return i, match.end()
+        return None
 
-    def _insert(self, path, value, start, end, indent, key_line=None):
+    def _insert(self, path: list[str], value: object, start: int, end: int, indent: int, key_line: int | None = None) -> None:
         """Add path (a key and maybe its parents) at the end of a mapping."""
         after = self._last_content(start, end)
-        at = (after if after is not None else key_line) + 1
+        at = (after if after is not None else key_line if key_line is not None else -1) + 1
         new = []
         for depth, key in enumerate(path):
             pad = " " * (indent + depth * self.step)
@@ -129,21 +134,30 @@ class _Document:
             self.lines[at - 1] += "\n"
         self.lines[at:at] = new
 
-    def set(self, path, value, start=None, end=None, indent=None, parent_line=None):
-        if start is None:
+    def set(
+        self,
+        path: list[str],
+        value: object,
+        start: int | None = None,
+        end: int | None = None,
+        indent: int | None = None,
+        parent_line: int | None = None,
+    ) -> None:
+        if start is None or end is None or indent is None:
             if self.first is None:
                 self._insert(path, value, 0, len(self.lines), 0, key_line=len(self.lines) - 1)
                 return
             start, end, indent = self.first, len(self.lines), _indent(self.lines[self.first])
-        key_line, value_at = self._find_key(path[0], start, end, indent)
-        if key_line is None:
+        found = self._find_key(path[0], start, end, indent)
+        if found is None:
             self._insert(path, value, start, end, indent, key_line=parent_line)
             return
+        key_line, value_at = found
         value_end = self._value_end(key_line, end, indent)
         child = self._next_content(key_line + 1, value_end)
         line = self.lines[key_line]
-        ending = line[len(line.rstrip("\r\n")):]
-        lead, style, old, comment = _split_value(line[value_at:len(line) - len(ending)])
+        ending = line[len(line.rstrip("\r\n")) :]
+        lead, style, old, comment = _split_value(line[value_at : len(line) - len(ending)])
         if len(path) > 1:
             if child is None:
                 if old not in ("", "{}", "null", "~"):
@@ -158,9 +172,10 @@ class _Document:
         self.lines[key_line] = line[:value_at] + (lead or " ") + render_scalar(value, style) + comment + ending
 
 
-def _documents(text):
+def _documents(text: str) -> list[list[str]]:
     """Split a YAML stream into documents (lists of lines), markers included."""
-    docs, current = [], []
+    docs: list[list[str]] = []
+    current: list[str] = []
     for line in text.splitlines(True):
         if line.startswith("---") and _MARKER.match(line) and any(_is_content(x) for x in current):
             docs.append(current)
@@ -170,12 +185,12 @@ def _documents(text):
     return docs
 
 
-def _same(current, value):
+def _same(current: object, value: object) -> bool:
     """Equal data; True and 1 differ in YAML, a str subclass (a templated value) does not."""
     return current == value and isinstance(current, bool) == isinstance(value, bool)
 
 
-def _apply(data, path, value):
+def _apply(data: dict[str, t.Any], path: t.Sequence[str], value: object) -> None:
     node = data
     for key in path[:-1]:
         if node.get(key) is None:
@@ -184,8 +199,8 @@ def _apply(data, path, value):
     node[path[-1]] = value
 
 
-def _lookup(data, path):
-    node = data
+def _lookup(data: dict[str, t.Any], path: t.Sequence[str]) -> tuple[bool, object]:
+    node: object = data
     for key in path:
         if not isinstance(node, dict) or key not in node:
             return False, None
@@ -193,20 +208,22 @@ def _lookup(data, path):
     return True, node
 
 
-def set_values(text, settings, kinds=None):
+def set_values(
+    text: str, settings: t.Sequence[tuple[t.Sequence[str], object]], kinds: t.Collection[str] | None = None
+) -> tuple[str, list[str]]:
     """Set each (path, value) of settings in the matching documents of text.
 
     kinds: only documents whose "kind" is in it (None: every mapping).
     Returns (new_text, changed) with changed a list of dotted paths.
     """
-    changed = []
-    out = []
+    changed: list[str] = []
+    out: list[str] = []
     for lines in _documents(text):
         chunk = "".join(lines)
         try:
             data = yaml.safe_load(chunk)
         except yaml.YAMLError as exc:
-            raise YamlEditError("not valid YAML: %s" % exc)
+            raise YamlEditError("not valid YAML: %s" % exc) from None
         if data is None and kinds is None and not any(_is_content(x) for x in lines):
             data = {}
         if not isinstance(data, dict) or (kinds is not None and data.get("kind") not in kinds):

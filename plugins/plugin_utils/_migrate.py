@@ -33,10 +33,10 @@ _CNI_SUFFIXES = ('.conf', '.conflist', '.json')
 
 def socket_path(endpoint: str) -> str:
     """The socket's path of a unix:// endpoint or a bare path; /var/run is /run."""
-    path = endpoint[len('unix://'):] if endpoint.startswith('unix://') else endpoint
+    path = endpoint[len('unix://') :] if endpoint.startswith('unix://') else endpoint
     path = posixpath.normpath(path) if path else ''
     if path.startswith('/var/run/'):
-        path = path[len('/var'):]
+        path = path[len('/var') :]
     return path
 
 
@@ -72,16 +72,24 @@ def parse_units(text: str) -> dict[str, dict[str, str]]:
 
 def _in_use(props: dict[str, str]) -> bool:
     return props.get('LoadState') == 'loaded' and (
-        props.get('ActiveState') not in ('inactive', 'failed', '') or props.get('UnitFileState') in ('enabled', 'static-enabled'))
+        props.get('ActiveState') not in ('inactive', 'failed', '') or props.get('UnitFileState') in ('enabled', 'static-enabled')
+    )
 
 
 def _foreign_cni(files: list[str]) -> list[str]:
-    return sorted(name for name in (posixpath.basename(path) for path in files)
-                  if name != CRIO_CNI_FILE and name.endswith(_CNI_SUFFIXES))
+    return sorted(
+        name for name in (posixpath.basename(path) for path in files) if name != CRIO_CNI_FILE and name.endswith(_CNI_SUFFIXES)
+    )
 
 
-def plan(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None, units_text: str, crio_endpoint: str,
-         cni_files: list[str], cni_default_network: bool) -> dict[str, t.Any]:
+def plan(
+    kubelet: dict[str, t.Any],
+    config: dict[str, t.Any] | None,
+    units_text: str,
+    crio_endpoint: str,
+    cni_files: list[str],
+    cni_default_network: bool,
+) -> dict[str, t.Any]:
     """The migration of one node; see the module docstring.
 
     Returns runtime, endpoint and endpoint_source (what kubelet uses now),
@@ -96,21 +104,30 @@ def plan(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None, units_text:
     units = parse_units(units_text)
     problems = []
     if not kubelet.get('installed'):
-        problems.append('there is no kubelet to move (kubelet_service): install kubelet first, or use nodeops.crio.site '
-                        'for a node without one')
+        problems.append(
+            'there is no kubelet to move (kubelet_service): install kubelet first, or use nodeops.crio.site '
+            'for a node without one'
+        )
     elif runtime == 'unknown':
-        problems.append('kubelet uses %s (%s), which is not containerd\'s, cri-dockerd\'s or CRI-O\'s (%s) socket: '
-                        'this playbook moves kubelet off containerd or Docker (cri-dockerd); set kubelet_crio_endpoint '
-                        'if CRI-O listens elsewhere' % (endpoint, source, crio_endpoint))
+        problems.append(
+            'kubelet uses %s (%s), which is not containerd\'s, cri-dockerd\'s or CRI-O\'s (%s) socket: '
+            'this playbook moves kubelet off containerd or Docker (cri-dockerd); set kubelet_crio_endpoint '
+            'if CRI-O listens elsewhere' % (endpoint, source, crio_endpoint)
+        )
     foreign = _foreign_cni(cni_files)
     if cni_default_network and foreign and runtime != 'crio':
-        problems.append('the cluster\'s CNI configuration (%s in /etc/cni/net.d) is there, and CRI-O would also get '
-                        'the role\'s bridge network %s, which sorts first and takes over pod networking: set '
-                        'crio_cni_default_network: false' % (', '.join(foreign), CRIO_CNI_FILE))
+        problems.append(
+            'the cluster\'s CNI configuration (%s in /etc/cni/net.d) is there, and CRI-O would also get '
+            'the role\'s bridge network %s, which sorts first and takes over pod networking: set '
+            'crio_cni_default_network: false' % (', '.join(foreign), CRIO_CNI_FILE)
+        )
     old_units = RUNTIME_UNITS.get(runtime, ())
     stop = [unit for unit in old_units if _in_use(units.get(unit, {}))]
-    clean = endpoint if runtime in RUNTIME_UNITS and any(
-        units.get(unit, {}).get('ActiveState') == 'active' for unit in old_units) else ''
+    clean = (
+        endpoint
+        if runtime in RUNTIME_UNITS and any(units.get(unit, {}).get('ActiveState') == 'active' for unit in old_units)
+        else ''
+    )
     return dict(
         runtime=runtime,
         endpoint=endpoint,
@@ -124,15 +141,21 @@ def plan(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None, units_text:
 
 
 def ready_static_pods(pods: dict[str, t.Any], containers: dict[str, t.Any]) -> list[str]:
-    """"namespace/name" of the static pods (kubelet's file source) whose sandbox
+    """The "namespace/name" of the static pods (kubelet's file source) whose sandbox
     is Ready with a running container, from `crictl pods -o json` and `crictl ps -o json`."""
-    running = set(container.get('podSandboxId') for container in containers.get('containers') or []
-                  if container.get('state') == 'CONTAINER_RUNNING')
+    running = {
+        container.get('podSandboxId')
+        for container in containers.get('containers') or []
+        if container.get('state') == 'CONTAINER_RUNNING'
+    }
     ready = set()
     for pod in pods.get('items') or []:
         annotations = pod.get('annotations') or {}
-        if (pod.get('state') == 'SANDBOX_READY' and pod.get('id') in running
-                and annotations.get('kubernetes.io/config.source') == 'file'):
+        if (
+            pod.get('state') == 'SANDBOX_READY'
+            and pod.get('id') in running
+            and annotations.get('kubernetes.io/config.source') == 'file'
+        ):
             metadata = pod.get('metadata') or {}
             ready.add('%s/%s' % (metadata.get('namespace', ''), metadata.get('name', '')))
     return sorted(ready)

@@ -28,8 +28,14 @@ _LISTED = re.compile(r'^([a-zA-Z]) (/.*)$')
 # sha256sum prints "SUM  PATH" ("SUM *PATH" in binary mode); it escapes an
 # odd name with a leading backslash, which no path the roles write has.
 _SUMMED = re.compile(r'^([0-9a-f]{64}) [ *](/.*)$')
-_KINDS = {'d': 'a directory', 'l': 'a symbolic link', 'p': 'a named pipe', 's': 'a socket',
-          'b': 'a block device', 'c': 'a character device'}
+_KINDS = {
+    'd': 'a directory',
+    'l': 'a symbolic link',
+    'p': 'a named pipe',
+    's': 'a socket',
+    'b': 'a block device',
+    'c': 'a character device',
+}
 
 EDITED = 'differs from what nodeops.crio installed there (edited since, or there before), so left'
 UNREAD = 'could not be read to compare with what nodeops.crio installed, so left'
@@ -91,15 +97,22 @@ def copies(entries: t.Mapping[str, str], sources: str, layout: t.Mapping[str, st
         if kind != 'f':
             continue
         root = next((root for root in roots if path.startswith(root + '/')), None)
-        destination = _destination(path[len(root) + 1:], layout) if root else None
+        destination = _destination(path[len(root) + 1 :], layout) if root else None
         if destination:
             found.setdefault(posixpath.normpath(destination), []).append(path)
     return roots, found
 
 
-def plan(listing: str, sums: str, recorded: str = '', known: t.Mapping[str, t.Sequence[str]] | None = None,
-         own: t.Sequence[str] = (), prune: t.Sequence[str] = (), sources: str = '',
-         layout: t.Mapping[str, str] | None = None) -> dict[str, t.Any]:
+def plan(
+    listing: str,
+    sums: str,
+    recorded: str = '',
+    known: t.Mapping[str, t.Sequence[str]] | None = None,
+    own: t.Sequence[str] = (),
+    prune: t.Sequence[str] = (),
+    sources: str = '',
+    layout: t.Mapping[str, str] | None = None,
+) -> dict[str, t.Any]:
     """What to remove (files, then folders deepest first; a folder that goes whole
     stands for everything in it), and what to keep with why.
 
@@ -113,12 +126,12 @@ def plan(listing: str, sums: str, recorded: str = '', known: t.Mapping[str, t.Se
     for name, value in (('listing', listing), ('sums', sums), ('recorded', recorded), ('sources', sources)):
         if not isinstance(value, str):
             raise PlanError('%s: expected text, got %s' % (name, type(value).__name__))
-    for name, value in (('known', known or {}), ('layout', layout or {})):
-        if not isinstance(value, t.Mapping):
-            raise PlanError('%s: expected a mapping of paths, got %s' % (name, type(value).__name__))
-    for name, value in (('own', own), ('prune', prune)):
-        if isinstance(value, str) or not all(isinstance(path, str) and path.startswith('/') for path in value):
-            raise PlanError('%s: expected a list of absolute paths, got %r' % (name, value))
+    for name, mapping in (('known', known or {}), ('layout', layout or {})):
+        if not isinstance(mapping, t.Mapping):
+            raise PlanError('%s: expected a mapping of paths, got %s' % (name, type(mapping).__name__))
+    for name, paths in (('own', own), ('prune', prune)):
+        if isinstance(paths, str) or not all(isinstance(path, str) and path.startswith('/') for path in paths):
+            raise PlanError('%s: expected a list of absolute paths, got %r' % (name, paths))
 
     entries = parse_listing(listing)
     digests = parse_sums(sums)
@@ -150,8 +163,12 @@ def plan(listing: str, sums: str, recorded: str = '', known: t.Mapping[str, t.Se
             elif kind == 'f':
                 keep.append(dict(path=path, reason=EDITED if path in digests else UNREAD))
             else:
-                keep.append(dict(path=path, reason='is %s where nodeops.crio installed a file, so left'
-                                 % _KINDS.get(kind, 'not a regular file')))
+                keep.append(
+                    dict(
+                        path=path,
+                        reason='is %s where nodeops.crio installed a file, so left' % _KINDS.get(kind, 'not a regular file'),
+                    )
+                )
 
     for folder in sorted((posixpath.normpath(path) for path in prune), key=lambda path: (-path.count('/'), path)):
         if entries.get(folder) != 'd' or folder in gone:
@@ -162,6 +179,9 @@ def plan(listing: str, sums: str, recorded: str = '', known: t.Mapping[str, t.Se
 
     # A folder that goes whole takes what is in it: one removal instead of many.
     whole = set(remove_dirs)
-    remove = [path for path in remove_files + sorted(remove_dirs, key=lambda path: (-path.count('/'), path))
-              if not any(_under(path, folder) and path != folder for folder in whole)]
+    remove = [
+        path
+        for path in remove_files + sorted(remove_dirs, key=lambda path: (-path.count('/'), path))
+        if not any(_under(path, folder) and path != folder for folder in whole)
+    ]
     return dict(remove=remove, keep=keep, sources=roots)

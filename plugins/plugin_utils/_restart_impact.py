@@ -42,9 +42,11 @@ def _wipe_reason(crio: t.Mapping[str, t.Any], target: str) -> str:
         return "CRI-O cannot read its version file %s, and at its next start it removes every pod then" % path
     if minor_of(recorded) == minor_of(target):
         return ""
-    return ("CRI-O %s removes every pod at its start: its version file %s records %s, CRI-O %s's state, and a "
-            "minor other than its own (%s) means the pods' state is not its" % (
-                target, path, recorded, minor_of(recorded) or "(unreadable)", minor_of(target)))
+    return (
+        "CRI-O %s removes every pod at its start: its version file %s records %s, CRI-O %s's state, and a "
+        "minor other than its own (%s) means the pods' state is not its"
+        % (target, path, recorded, minor_of(recorded) or "(unreadable)", minor_of(target))
+    )
 
 
 def impact(crio: t.Mapping[str, t.Any], target: str, default_runtime: str = "") -> dict[str, t.Any]:
@@ -74,8 +76,9 @@ def impact(crio: t.Mapping[str, t.Any], target: str, default_runtime: str = "") 
         reasons.append(
             "the default runtime changes from %s to %s under %d %s that named no runtime and run on %s (%s): after "
             "the restart CRI-O would manage them with %s, which never saw them, so stopping them hangs or leaves "
-            "their containers behind" % (previous, wanted, len(on_previous), "pod" if len(on_previous) == 1 else "pods",
-                                         previous, labels, wanted))
+            "their containers behind"
+            % (previous, wanted, len(on_previous), "pod" if len(on_previous) == 1 else "pods", previous, labels, wanted)
+        )
         affected = affected or on_previous
     return {
         "default_runtime": wanted,
@@ -84,7 +87,7 @@ def impact(crio: t.Mapping[str, t.Any], target: str, default_runtime: str = "") 
         "switch": switch,
         "wipe": bool(wipe_reason),
         "wipe_reason": wipe_reason,
-        "handlers_in_use": sorted(set((pod.get("runtime_handler") or previous) for pod in ready) - {""}),
+        "handlers_in_use": sorted({pod.get("runtime_handler") or previous for pod in ready} - {""}),
         "pods": sorted(map(_label, affected)),
         # What must go before crio restarts on the new default runtime: the
         # pods the old one runs, which kubelet then starts again on the new one.

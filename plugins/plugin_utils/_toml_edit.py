@@ -57,8 +57,9 @@ def parse(text: str) -> dict:
     except ParseError as error:
         reason = _PARSER_POSITION.sub('', str(error))
         # tomlkit counts columns from 0; editors and people count from 1.
-        raise TomlSyntaxError('not valid TOML: %s (line %d, column %d)' % (reason, error.line, error.col + 1),
-                              error.line, error.col + 1) from None
+        raise TomlSyntaxError(
+            'not valid TOML: %s (line %d, column %d)' % (reason, error.line, error.col + 1), error.line, error.col + 1
+        ) from None
     except TOMLKitError as error:
         raise TomlEditError('not valid TOML: %s' % error) from None
 
@@ -102,15 +103,17 @@ def normalize_remove(entries: t.Sequence[object]) -> list[tuple[str, ...]]:
         if isinstance(entry, str) or not isinstance(entry, Sequence) or not entry:
             raise TomlEditError(
                 'remove[%d]: expected a list of name parts such as [crio, runtime, conmon], got %r; '
-                'a dotted string is not split because TOML names may contain dots' % (index, entry))
+                'a dotted string is not split because TOML names may contain dots' % (index, entry)
+            )
         if not all(isinstance(part, str) for part in entry):
             raise TomlEditError('remove[%d]: every name part must be a string, got %r' % (index, entry))
         paths.append(tuple(str.__str__(part) for part in entry))
     return paths
 
 
-def edit_toml(text: str, settings: Mapping | None = None, remove: Sequence[tuple[str, ...]] = (),
-              force_type: bool = False) -> EditResult:
+def edit_toml(
+    text: str, settings: Mapping | None = None, remove: Sequence[tuple[str, ...]] = (), force_type: bool = False
+) -> EditResult:
     """Remove the given keys, then merge settings into the document.
 
     A path both removed and given in settings is replaced whole by the
@@ -132,11 +135,14 @@ def edit_toml(text: str, settings: Mapping | None = None, remove: Sequence[tuple
             new_text = operation(new_text, *arguments)
         consistent = new_text == text or same(parse(new_text), plan.expected)
     except (ValueError, IndexError, TomlEditError) as error:
-        raise TomlEditError('internal error while editing (%s), so nothing was written; please report this '
-                            'with the file and the task' % error) from error
+        raise TomlEditError(
+            'internal error while editing (%s), so nothing was written; please report this with the file and the task' % error
+        ) from error
     if not consistent:
-        raise TomlEditError('internal error: the edited text does not hold the requested data, so nothing was '
-                            'written; please report this with the file and the task')
+        raise TomlEditError(
+            'internal error: the edited text does not hold the requested data, so nothing was '
+            'written; please report this with the file and the task'
+        )
     return EditResult(new_text, plan.changed_keys if new_text != text else [], plan.warnings)
 
 
@@ -144,11 +150,12 @@ def same(left: object, right: object) -> bool:
     """Equality that tells true from 1, 1 from 1.0, and takes nan as equal to itself."""
     if type(left) is not type(right):
         return False
-    if isinstance(left, dict):
+    # The checks on right repeat the type check above for mypy, which does not carry it over.
+    if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(same(left[key], right[key]) for key in left)
-    if isinstance(left, list):
-        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right))
-    if isinstance(left, float) and math.isnan(left):
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, float) and isinstance(right, float) and math.isnan(left):
         return math.isnan(right)
     return left == right
 
@@ -161,8 +168,10 @@ class _Plan:
         try:
             self.doc = ScannedDocument(text)
         except (ValueError, IndexError) as error:
-            raise TomlEditError('internal error: cannot find the statements of this valid TOML file (%s); '
-                                'please report this with the file' % error) from error
+            raise TomlEditError(
+                'internal error: cannot find the statements of this valid TOML file (%s); '
+                'please report this with the file' % error
+            ) from error
         self.force_type = force_type
         self.exact: set[tuple[str, ...]] = set()  # paths replaced whole, not merged into
         self.deleted: set[tuple[str, ...]] = set()
@@ -175,10 +184,14 @@ class _Plan:
         node: object = self.expected
         for depth, part in enumerate(path):
             if isinstance(node, list) and self._is_table_array(path[:depth]):
-                raise TomlEditError('remove %s: %s is an array of tables; it can be removed whole, not key by key'
-                                    % (render_path(path), render_path(path[:depth])))
+                raise TomlEditError(
+                    'remove %s: %s is an array of tables; it can be removed whole, not key by key'
+                    % (render_path(path), render_path(path[:depth]))
+                )
             if not isinstance(node, dict):
-                raise TomlEditError('remove %s: %s is %s, not a table' % (render_path(path), render_path(path[:depth]), _a(type_name(node))))
+                raise TomlEditError(
+                    'remove %s: %s is %s, not a table' % (render_path(path), render_path(path[:depth]), _a(type_name(node)))
+                )
             if part not in node:
                 return
             node = node[part]
@@ -221,7 +234,8 @@ class _Plan:
         if '.' in path[-1]:
             self.warnings.append(
                 'settings key %r is one TOML key with a dot in its name (written %s); to reach a nested table, '
-                'nest mappings instead' % (path[-1], render_path(path[-1:])))
+                'nest mappings instead' % (path[-1], render_path(path[-1:]))
+            )
         owner = self._inline_owner(path)
         if owner is not None:
             _lookup(self.expected, path[:-1])[path[-1]] = copy.deepcopy(value)
@@ -241,8 +255,11 @@ class _Plan:
     def _replace(self, path: tuple[str, ...], old: object, value: object) -> None:
         old_kind = 'array of tables' if self._is_table_array(path) else type_name(old)
         new_kind = type_name(value)
-        fits = (isinstance(value, list) and all(isinstance(item, dict) for item in value)
-                if old_kind == 'array of tables' else old_kind == new_kind)
+        fits = (
+            isinstance(value, list) and all(isinstance(item, dict) for item in value)
+            if old_kind == 'array of tables'
+            else old_kind == new_kind
+        )
         if isinstance(old, dict) and isinstance(value, dict):
             merged = self._merge_inline(old, value, path)
             if not same(merged, old):
@@ -260,7 +277,7 @@ class _Plan:
             self._add(path, value)
             self.changed_keys.extend(_leaves(path, value))
             return
-        if old_kind == 'array of tables':
+        if old_kind == 'array of tables' and isinstance(old, list) and isinstance(value, list):
             keep = 0
             while keep < min(len(old), len(value)) and same(old[keep], value[keep]):
                 keep += 1
@@ -303,8 +320,14 @@ class _Plan:
 
 def _conflict(path: tuple, old_kind: str, old: object, value: object) -> str:
     shown = '' if isinstance(old, (dict, list)) else ' (%s)' % _short(old)
-    return ('%s: the file has %s%s, settings give %s (%s); give %s, or set force_type: true to replace it'
-            % (render_path(path), _a(old_kind), shown, _a(type_name(value)), _short(value), _a(old_kind)))
+    return '%s: the file has %s%s, settings give %s (%s); give %s, or set force_type: true to replace it' % (
+        render_path(path),
+        _a(old_kind),
+        shown,
+        _a(type_name(value)),
+        _short(value),
+        _a(old_kind),
+    )
 
 
 def _short(value: object) -> str:

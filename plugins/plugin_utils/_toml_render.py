@@ -35,19 +35,27 @@ def render_string(value: str, literal: bool = False) -> str:
 
 
 def _is_control(char: str) -> bool:
-    return ord(char) < 0x20 or ord(char) == 0x7f
+    return ord(char) < 0x20 or ord(char) == 0x7F
 
 
-def is_table_array(value: object) -> bool:
+def is_table_array(value: object) -> t.TypeGuard[list[dict[str, t.Any]]]:
     """True for a value written as [[name]] tables: a non-empty list of mappings."""
     return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
 
 
 def type_name(value: object) -> str:
     """The TOML name of a value's type, for messages."""
-    for kind, name in ((bool, 'boolean'), (int, 'integer'), (float, 'float'), (str, 'string'),
-                       (datetime.datetime, 'date-time'), (datetime.date, 'date'), (datetime.time, 'time'),
-                       (list, 'array'), (dict, 'table')):
+    for kind, name in (
+        (bool, 'boolean'),
+        (int, 'integer'),
+        (float, 'float'),
+        (str, 'string'),
+        (datetime.datetime, 'date-time'),
+        (datetime.date, 'date'),
+        (datetime.time, 'time'),
+        (list, 'array'),
+        (dict, 'table'),
+    ):
         if isinstance(value, kind):
             return name
     return type(value).__name__
@@ -72,8 +80,8 @@ class ArrayStyle:
             return None
         last = elements[-1].split(' #', 1)[0].rstrip()
         return cls(
-            indent=elements[0][:len(elements[0]) - len(elements[0].lstrip())],
-            closing_indent=lines[-1][:len(lines[-1]) - len(lines[-1].lstrip())],
+            indent=elements[0][: len(elements[0]) - len(elements[0].lstrip())],
+            closing_indent=lines[-1][: len(lines[-1]) - len(lines[-1].lstrip())],
             trailing_comma=last.endswith(','),
         )
 
@@ -126,7 +134,9 @@ def render_tables(path: t.Sequence[str], table: dict, indent: str = '', key_inde
     return blocks
 
 
-def render_table_array(path: t.Sequence[str], elements: t.Sequence[dict], indent: str = '', key_indent: str = '') -> list[list[str]]:
+def render_table_array(
+    path: t.Sequence[str], elements: t.Sequence[dict], indent: str = '', key_indent: str = ''
+) -> list[list[str]]:
     """Elements of an array of tables as blocks of lines, each under its [[header]]."""
     blocks = []
     for element in elements:

@@ -18,6 +18,8 @@ import typing as t
 
 from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import (
     COMMENT as _COMMENT_TOKEN,
+)
+from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import (
     END,
     NEWLINE,
     SPACE,
@@ -97,7 +99,7 @@ class ScannedDocument:
         return None
 
     def value_text(self, statement: Statement) -> str:
-        return self.text[statement.value_start:statement.value_end]
+        return self.text[statement.value_start : statement.value_end]
 
 
 class _Scanner:
@@ -128,7 +130,7 @@ class _Scanner:
     def _statement(self, pos: int) -> tuple[Statement, int]:
         first = self._line_of(pos)
         token = skip_space(self.text, token_at(self.text, pos))
-        indent = self.text[pos:token.start]
+        indent = self.text[pos : token.start]
         if token.kind in (NEWLINE, END):
             return Statement(BLANK, first, first + 1, indent), token.end
         if token.kind == _COMMENT_TOKEN:

@@ -54,7 +54,7 @@ def set_value(text: str, path: Path, value: object) -> str:
     style = ArrayStyle.of(old) if isinstance(value, list) else None
     literal = old.startswith("'") and not old.startswith("'''")
     new = render_value(value, style, literal).replace('\n', _newline(text))
-    return text[:statement.value_start] + new + text[statement.value_end:]
+    return text[: statement.value_start] + new + text[statement.value_end :]
 
 
 def add_key(text: str, path: Path, value: object) -> str:
@@ -69,7 +69,7 @@ def add_key(text: str, path: Path, value: object) -> str:
     dotted = _dotted_keys(doc, table)
     if dotted:
         last = dotted[-1]
-        key = tuple(str(part) for part in path[len(last.table):])
+        key = tuple(str(part) for part in path[len(last.table) :])
         return _splice(doc, last.end, render_keyval(last.indent, key, value))
     descendants = _subtree_headers(doc, table)
     if not descendants:
@@ -120,6 +120,7 @@ def replace_table_array(text: str, path: Path, elements: list, keep: int) -> str
 
 # keys ---------------------------------------------------------------------
 
+
 def _add_to_table_body(doc: ScannedDocument, header: int | None, name: str, value: object) -> str:
     """A new key goes below its commented-out default, else after the table's
     last key (after a blank line where the keys stand in paragraphs), else
@@ -154,7 +155,7 @@ def _commented_default(doc: ScannedDocument, body: list[Statement], name: str) -
         value_lines = [match.group(2)]
         depth = _bracket_depth(match.group(2))
         last = statement
-        for following in body[index + 1:]:
+        for following in body[index + 1 :]:
             if depth <= 0 or following.kind != COMMENT:
                 break
             line = _COMMENT_PREFIX.sub('', doc.line(following.first), count=1)
@@ -198,6 +199,7 @@ def _key_paragraph(doc: ScannedDocument, index: int) -> tuple[int, int]:
 
 # tables -------------------------------------------------------------------
 
+
 def _add_tables(text: str, path: Path, render: Render) -> str:
     """New tables go below their commented-out block if the file has one (as
     `crio config` prints `# [crio.runtime.runtimes.crun]`), else after the
@@ -232,7 +234,7 @@ def _commented_table_end(doc: ScannedDocument, header: str) -> int | None:
         last = index
         while last + 1 < len(doc.statements) and doc.statements[last + 1].kind == COMMENT:
             last += 1
-        following = doc.statements[last + 1:_next_header(doc, last + 1)]
+        following = doc.statements[last + 1 : _next_header(doc, last + 1)]
         if any(s.kind == KEYVAL for s in following):
             return None
         return doc.statements[last].end
@@ -248,7 +250,7 @@ def _sibling_indent(doc: ScannedDocument, headers: list[int], depth: int) -> tup
 
 
 def _first_key_indent(doc: ScannedDocument, header: int) -> str:
-    for statement in doc.statements[header + 1:_next_header(doc, header + 1)]:
+    for statement in doc.statements[header + 1 : _next_header(doc, header + 1)]:
         if statement.kind == KEYVAL:
             return statement.indent
     return doc.statements[header].indent
@@ -263,12 +265,15 @@ def _table_header(doc: ScannedDocument, path: Path) -> int | None:
 
 def _dotted_keys(doc: ScannedDocument, table: Path) -> list[Statement]:
     """Keys that define a table through dotted names (`runtime.x = 1` under [crio])."""
-    return [s for s in doc.statements
-            if s.kind == KEYVAL and s.path[:len(table)] == table and len(s.table) < len(table) < len(s.path)]
+    return [
+        s
+        for s in doc.statements
+        if s.kind == KEYVAL and s.path[: len(table)] == table and len(s.table) < len(table) < len(s.path)
+    ]
 
 
 def _subtree_headers(doc: ScannedDocument, path: Path) -> list[int]:
-    return [i for i, s in enumerate(doc.statements) if s.is_header and s.path[:len(path)] == path]
+    return [i for i, s in enumerate(doc.statements) if s.is_header and s.path[: len(path)] == path]
 
 
 def _next_header(doc: ScannedDocument, begin: int) -> int:
@@ -280,8 +285,11 @@ def _next_header(doc: ScannedDocument, begin: int) -> int:
 
 def _lead_index(doc: ScannedDocument, index: int, floor: int = 0) -> int:
     """First statement of the prose comment right above statement `index`."""
-    while index > floor and doc.statements[index - 1].kind == COMMENT \
-            and not _COMMENTED_CODE.match(doc.line(doc.statements[index - 1].first)):
+    while (
+        index > floor
+        and doc.statements[index - 1].kind == COMMENT
+        and not _COMMENTED_CODE.match(doc.line(doc.statements[index - 1].first))
+    ):
         index -= 1
     return index
 
@@ -303,6 +311,7 @@ def _content_end(doc: ScannedDocument, header: int) -> int:
 
 
 # lines --------------------------------------------------------------------
+
 
 def _remove_ranges(doc: ScannedDocument, ranges: list[tuple[int, int]]) -> str:
     """Delete line ranges; where that leaves two blank lines in a row (or a blank
