@@ -38,9 +38,18 @@ collection:
 bed:
 	molecule/resources/bed.sh all
 
+# Every shell script of the checkout; CI starts from a bare machine, so shellcheck comes from apt when missing.
+SHELL_SCRIPTS := molecule/resources/*.sh molecule/resources/mirror/serve molecule/resources/runc-oom-clamp \
+	molecule/cluster/files/bed-poll.sh tests/*.sh tests/galaxy/e2e.sh .ci/run roles/crio/files/install-files.sh
+
 lint: venv collection
 	yamllint -s .
 	ansible-lint
+	ruff check
+	ruff format --check
+	mypy
+	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck; }
+	shellcheck $(SHELL_SCRIPTS)
 
 unit: venv collection
 	pytest -q tests/unit
