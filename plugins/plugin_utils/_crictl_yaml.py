@@ -18,7 +18,6 @@ import typing as t
 
 # In the order crictl writes them.
 KEYS = ('runtime-endpoint', 'image-endpoint', 'timeout', 'debug', 'pull-image-on-create', 'disable-pull-on-run')
-ENDPOINT_KEYS = ('runtime-endpoint', 'image-endpoint')
 BOOLEAN_KEYS = ('debug', 'pull-image-on-create', 'disable-pull-on-run')
 ENDPOINT_SCHEMES = ('unix', 'tcp', 'npipe')
 

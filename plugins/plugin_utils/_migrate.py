@@ -25,7 +25,6 @@ RUNTIME_UNITS = {
     'containerd': ('containerd.service',),
     'docker': ('cri-docker.socket', 'cri-docker.service', 'docker.socket', 'docker.service', 'containerd.service'),
 }
-UNITS = tuple(dict.fromkeys(unit for units in RUNTIME_UNITS.values() for unit in units))
 
 CRIO_CNI_FILE = '10-nodeops-bridge.conflist'
 _CNI_SUFFIXES = ('.conf', '.conflist', '.json')
