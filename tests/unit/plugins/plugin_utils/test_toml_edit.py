@@ -18,7 +18,6 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     TomlSyntaxError,
     edit_toml,
     normalize_remove,
-    parse,
     same,
     to_toml_data,
 )
