@@ -120,6 +120,9 @@ def diff(step):
         return dict(header, before=step["before"], after=entry["content"])
     before = found["type"] + " " + found["mode"] if found["exists"] else "absent"
     after = state if step["mode"] is None or state == "absent" else "%s %04o" % (state, step["mode"])
+    if state == "file" and found.get("checksum") != hashlib.sha1(entry["content"].encode("utf-8")).hexdigest():
+        # A secret's content is not shown, but that it changes is.
+        after += ", new content (not shown)"
     return dict(header, before=before + "\n", after=after + "\n")
 
 
@@ -159,8 +162,11 @@ def apply(step, backup_dir=None, root="/"):
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(entry["content"].encode("utf-8"))
-            os.chmod(temporary, 0o644 if step["mode"] is None else step["mode"])
-            _owner(temporary, step)
+            # A replaced file keeps the mode and owner not asked for.
+            kept = found["exists"]
+            os.chmod(temporary, step["mode"] if step["mode"] is not None else int(found["mode"], 8) if kept else 0o644)
+            os.lchown(temporary, step["uid"] if step["uid"] >= 0 else found["uid"] if kept else -1,
+                      step["gid"] if step["gid"] >= 0 else found["gid"] if kept else -1)
             # A rename: readers see the old file or the new one, never half of it.
             os.rename(temporary, local)
         except BaseException:

@@ -16,22 +16,24 @@ Json = t.Dict[str, t.Any]
 # Settings CRI-O applies on SIGHUP (pkg/config/reload.go); any other key needs
 # a restart. default_runtime reloads too, but pods that named no handler run
 # on it, and a running crio would go on managing them with the new one.
-RELOADABLE_KEYS = frozenset([
-    "crio.runtime.log_level",
-    "crio.runtime.log_filter",
-    "crio.image.pause_image",
-    "crio.image.pause_image_auth_file",
-    "crio.image.pause_command",
-    "crio.image.pinned_images",
-    "crio.runtime.decryption_keys_path",
-    "crio.runtime.seccomp_profile",
-    "crio.runtime.privileged_seccomp_profile",
-    "crio.runtime.apparmor_profile",
-    "crio.runtime.blockio_config_file",
-    "crio.runtime.blockio_reload",
-    "crio.runtime.rdt_config_file",
-    "crio.runtime.cdi_spec_dirs",
-])
+RELOADABLE_KEYS = frozenset(
+    [
+        "crio.runtime.log_level",
+        "crio.runtime.log_filter",
+        "crio.image.pause_image",
+        "crio.image.pause_image_auth_file",
+        "crio.image.pause_command",
+        "crio.image.pinned_images",
+        "crio.runtime.decryption_keys_path",
+        "crio.runtime.seccomp_profile",
+        "crio.runtime.privileged_seccomp_profile",
+        "crio.runtime.apparmor_profile",
+        "crio.runtime.blockio_config_file",
+        "crio.runtime.blockio_reload",
+        "crio.runtime.rdt_config_file",
+        "crio.runtime.cdi_spec_dirs",
+    ]
+)
 
 # The role's variable behind each optional setting; null leaves CRI-O's default.
 _OPTIONAL = (
@@ -60,8 +62,13 @@ def _nested(path: t.Sequence[str], value: t.Any) -> Json:
     return {path[0]: value}
 
 
-def registries(search: list[str] | None, insecure: list[str], blocked: list[str],
-               mirrors: t.Mapping[str, list[str]], aliases: t.Mapping[str, str]) -> Json:
+def registries(
+    search: list[str] | None,
+    insecure: list[str],
+    blocked: list[str],
+    mirrors: t.Mapping[str, list[str]],
+    aliases: t.Mapping[str, str],
+) -> Json:
     """The role's registries drop-in (containers-registries.conf(5), version 2) as data for crio_config."""
     entries = []
     for prefix in dict.fromkeys(list(insecure) + list(blocked) + list(mirrors)):
@@ -70,8 +77,10 @@ def registries(search: list[str] | None, insecure: list[str], blocked: list[str]
             entry["insecure"] = True
         if prefix in blocked:
             entry["blocked"] = True
-        locations = [dict(location=location, insecure=True) if location in insecure else dict(location=location)
-                     for location in mirrors.get(prefix) or []]
+        locations = [
+            dict(location=location, insecure=True) if location in insecure else dict(location=location)
+            for location in mirrors.get(prefix) or []
+        ]
         if locations:
             entry["mirror"] = locations
         entries.append(entry)
@@ -93,11 +102,13 @@ def settings(options: t.Mapping[str, t.Any]) -> Json:
     storage_root, log_size_max, pids_limit, default_ulimits, config_overrides,
     registries_*), and global_auth_file (the credentials file, or None).
     """
-    wanted: Json = {"crio": {
-        "runtime": {"cgroup_manager": options["cgroup_manager"], "default_runtime": options["default_runtime"]},
-        "image": {"pause_image": options["pause_image"]},
-        "metrics": {"enable_metrics": options["metrics_enabled"], "metrics_port": options["metrics_port"]},
-    }}
+    wanted: Json = {
+        "crio": {
+            "runtime": {"cgroup_manager": options["cgroup_manager"], "default_runtime": options["default_runtime"]},
+            "image": {"pause_image": options["pause_image"]},
+            "metrics": {"enable_metrics": options["metrics_enabled"], "metrics_port": options["metrics_port"]},
+        }
+    }
     if options.get("runtimes"):
         wanted = merge(wanted, {"crio": {"runtime": {"runtimes": options["runtimes"]}}})
     unset = []
@@ -107,10 +118,17 @@ def settings(options: t.Mapping[str, t.Any]) -> Json:
         else:
             wanted = merge(wanted, _nested(path, options[name]))
     wanted = merge(wanted, options.get("config_overrides") or {})
-    return dict(settings=wanted, unset=unset, registries=registries(
-        options.get("registries_search"), options.get("registries_insecure") or [],
-        options.get("registries_blocked") or [], options.get("registries_mirrors") or {},
-        options.get("registries_aliases") or {}))
+    return dict(
+        settings=wanted,
+        unset=unset,
+        registries=registries(
+            options.get("registries_search"),
+            options.get("registries_insecure") or [],
+            options.get("registries_blocked") or [],
+            options.get("registries_mirrors") or {},
+            options.get("registries_aliases") or {},
+        ),
+    )
 
 
 def _file(path: str, content: str, mode: str = "0644", **extra: t.Any) -> Json:
@@ -140,8 +158,7 @@ def sysctl_text(sysctls: t.Mapping[str, t.Any]) -> str:
 
 def proxy_env(http: str, https: str, no_proxy: str) -> dict[str, str]:
     """The proxy variables crio.service gets; the empty ones are left out."""
-    return {name: value for name, value in (("HTTP_PROXY", http), ("HTTPS_PROXY", https), ("NO_PROXY", no_proxy))
-            if value}
+    return {name: value for name, value in (("HTTP_PROXY", http), ("HTTPS_PROXY", https), ("NO_PROXY", no_proxy)) if value}
 
 
 def proxy_text(env: t.Mapping[str, str]) -> str:
@@ -155,8 +172,14 @@ def bridge_network(subnet: str) -> Json:
         "cniVersion": "1.0.0",
         "name": "crio",
         "plugins": [
-            {"type": "bridge", "bridge": "cni0", "isGateway": True, "ipMasq": True, "hairpinMode": True,
-             "ipam": {"type": "host-local", "routes": [{"dst": "0.0.0.0/0"}], "ranges": [[{"subnet": subnet}]]}},
+            {
+                "type": "bridge",
+                "bridge": "cni0",
+                "isGateway": True,
+                "ipMasq": True,
+                "hairpinMode": True,
+                "ipam": {"type": "host-local", "routes": [{"dst": "0.0.0.0/0"}], "ranges": [[{"subnet": subnet}]]},
+            },
             {"type": "portmap", "capabilities": {"portMappings": True}},
         ],
     }
@@ -204,14 +227,26 @@ def bundle(spec: t.Mapping[str, t.Any]) -> Json:
     url = base + name if base.endswith("/") else base
     checksum = spec["bundle_checksum"]
     # The stamp's name changes with anything that changes what the install writes.
-    stamped = [name, spec["bundle_url"], checksum, spec["bundle_file"], spec["layout_version"], spec["bin_to_path"],
-               spec["files"], spec["libexec_dir"], spec["cni_bin_dir"], spec["env_file"]]
+    stamped = [
+        name,
+        spec["bundle_url"],
+        checksum,
+        spec["bundle_file"],
+        spec["layout_version"],
+        spec["bin_to_path"],
+        spec["files"],
+        spec["libexec_dir"],
+        spec["cni_bin_dir"],
+        spec["env_file"],
+    ]
     digest = hashlib.sha1(json.dumps(stamped).encode()).hexdigest()
     return dict(
-        name=name, url=url, archive="%s/%s" % (spec["cache_dir"], name),
+        name=name,
+        url=url,
+        archive="%s/%s" % (spec["cache_dir"], name),
         unpacked="%s/cri-o.v%s" % (spec["cache_dir"], spec["version"]),
         stamp="%s/installed.%s.sha256" % (spec["cache_dir"], digest),
-        sha256=checksum[len("sha256:"):] if checksum.startswith("sha256:") else checksum,
+        sha256=checksum[len("sha256:") :] if checksum.startswith("sha256:") else checksum,
     )
 
 
@@ -234,11 +269,16 @@ def bundle_layout(spec: t.Mapping[str, t.Any], unpacked: str, sources: t.Iterabl
         else:
             targets.append("%s/%s" % (spec["libexec_dir"], base))
     layout = [["dir", "0755", "-", folder] for folder in spec["dirs"]]
-    layout += [["replace", "0755", source, target] for source, target in zip(sources, targets)]
-    layout += [["replace" if entry["force"] else "keep", "0644", "%s/cri-o/%s" % (unpacked, entry["src"]), entry["dest"]]
-               for entry in spec["files"]]
-    return dict(targets=targets, stamped=sorted(targets) + ["/usr/local/lib/systemd/system/crio.service"],
-                layout=[word for row in layout for word in row])
+    layout += [["replace", "0755", source, target] for source, target in zip(sources, targets, strict=True)]
+    layout += [
+        ["replace" if entry["force"] else "keep", "0644", "%s/cri-o/%s" % (unpacked, entry["src"]), entry["dest"]]
+        for entry in spec["files"]
+    ]
+    return dict(
+        targets=targets,
+        stamped=sorted(targets) + ["/usr/local/lib/systemd/system/crio.service"],
+        layout=[word for row in layout for word in row],
+    )
 
 
 def apply(changed: t.Mapping[str, t.Any]) -> Json:
@@ -246,7 +286,8 @@ def apply(changed: t.Mapping[str, t.Any]) -> Json:
 
     changed: unit, package, proxy, registries, wipe (bools); bundle (the paths
     the bundle install changed) and cni_bin_dir; dropin (the changed keys of
-    the crio drop-in, None when it did not change); unknown_settings (keys crio
+    the crio drop-in, None when it did not change, "?" among them for keys
+    it did not name); unknown_settings (keys crio
     ignores); runtimes (crio_runtimes' names) and handlers_in_use (those a
     running pod uses); dry_fresh (check mode on a node without CRI-O);
     rollback (each changed file's path and backup_file, "" for a new file).
@@ -264,13 +305,18 @@ def apply(changed: t.Mapping[str, t.Any]) -> Json:
     if keys is not None:
         in_use = set(changed["handlers_in_use"])
         prefixes = tuple("crio.runtime.runtimes.%s." % name for name in changed["runtimes"] if name not in in_use)
-        # A drop-in that changed without naming its keys may have changed any.
-        needs_restart = [key for key in (keys or ["?"]) if key not in RELOADABLE_KEYS
-                         and not key.startswith(prefixes or ("\0",)) and key not in changed["unknown_settings"]]
+        needs_restart = [
+            key
+            for key in keys
+            if key not in RELOADABLE_KEYS and not key.startswith(prefixes or ("\0",)) and key not in changed["unknown_settings"]
+        ]
         if needs_restart:
             reasons.append("settings crio reads only at its start changed: " + ", ".join(needs_restart))
     touched = units or changed["wipe"] or bool(changed["bundle"]) or keys is not None or bool(changed["registries"])
     action = "restart" if reasons else "reload" if touched else "none"
-    return dict(daemon_reload=units and not changed["dry_fresh"], action=action, reasons=reasons,
-                rollback=[dict(path=entry["path"], backup_file=entry.get("backup_file") or "")
-                          for entry in changed["rollback"]])
+    return dict(
+        daemon_reload=units and not changed["dry_fresh"],
+        action=action,
+        reasons=reasons,
+        rollback=[dict(path=entry["path"], backup_file=entry.get("backup_file") or "") for entry in changed["rollback"]],
+    )

@@ -46,6 +46,7 @@ def release_key(text: str) -> tuple[int, int, int, int, str]:
     if not parsed or parsed[2] is None:
         raise ValueError("not a full release: %r" % text)
     major, minor, patch, suffix = parsed
+    assert patch is not None
     return major, minor, patch, 0 if suffix[:1] in ("-", "~") else 1, suffix
 
 
@@ -80,12 +81,20 @@ def _input_problems(crio_version: str, kubernetes_version: str, kubelet: str) ->
         problems.append(
             "crio_version %s (CRI-O %s) does not match crio_kubernetes_version %s (Kubernetes %s): CRI-O 1.X is made "
             "for Kubernetes 1.X; leave one of them empty or make them agree"
-            % (crio_version, minor_of(crio_version), kubernetes_version, minor_of(kubernetes_version)))
+            % (crio_version, minor_of(crio_version), kubernetes_version, minor_of(kubernetes_version))
+        )
     return problems
 
 
-def upgrade_plan(installed: str | None, kubelet: str, crio_version: str, kubernetes_version: str,
-                 releases: t.Mapping[str, str] | None = None, allow_skew: bool = False, allow_downgrade: bool = False) -> dict:
+def upgrade_plan(
+    installed: str | None,
+    kubelet: str,
+    crio_version: str,
+    kubernetes_version: str,
+    releases: t.Mapping[str, str] | None = None,
+    allow_skew: bool = False,
+    allow_downgrade: bool = False,
+) -> dict:
     """The release to install and the problems that must stop the upgrade before any change.
 
     installed: CRI-O's version on the node, "" when crio does not tell it, None when there is no crio.
@@ -97,44 +106,54 @@ def upgrade_plan(installed: str | None, kubelet: str, crio_version: str, kuberne
     crio_version, kubernetes_version, kubelet = _normal(crio_version), _normal(kubernetes_version), (kubelet or "").strip()
     installed = None if installed is None else _normal(installed)
     problems = _input_problems(crio_version, kubernetes_version, kubelet)
-    plan = dict(installed=installed or "", kubelet=kubelet, target="", source="", change="", problems=problems, summary="")
+    plan: dict[str, t.Any] = dict(
+        installed=installed or "", kubelet=kubelet, target="", source="", change="", problems=problems, summary=""
+    )
     if problems:
         return plan
 
     wanted, plan["source"] = _target(crio_version, kubernetes_version, kubelet)
     if not wanted:
-        problems.append("there is no kubelet on this node to take the Kubernetes minor from: set crio_version "
-                        "(a release such as 1.36.3, or a minor) or crio_kubernetes_version")
+        problems.append(
+            "there is no kubelet on this node to take the Kubernetes minor from: set crio_version "
+            "(a release such as 1.36.3, or a minor) or crio_kubernetes_version"
+        )
     elif _is_release(wanted):
         plan["target"] = wanted
     elif str(releases.get(wanted, "")):
         plan["target"] = str(releases[wanted])
     else:
-        problems.append("the crio role knows no release of CRI-O %s (it knows %s): give crio_version as a full "
-                        "release, such as %s.0" % (wanted, ", ".join(sorted(releases)), wanted))
+        problems.append(
+            "the crio role knows no release of CRI-O %s (it knows %s): give crio_version as a full "
+            "release, such as %s.0" % (wanted, ", ".join(sorted(releases)), wanted)
+        )
 
     known = _is_release(installed)
     if installed is None:
-        problems.append("CRI-O is not installed here, so there is nothing to upgrade: converge the node with "
-                        "nodeops.crio.site first")
+        problems.append(
+            "CRI-O is not installed here, so there is nothing to upgrade: converge the node with nodeops.crio.site first"
+        )
     elif not known:
-        problems.append('crio reports the version "%s", so an upgrade cannot be told from a downgrade: '
-                        "check `crio --version`" % installed)
+        problems.append(
+            'crio reports the version "%s", so an upgrade cannot be told from a downgrade: check `crio --version`' % installed
+        )
 
     target = plan["target"]
     if target and kubelet and minor_of(target) != minor_of(kubelet) and not allow_skew:
         problems.append(
             "CRI-O %s (from %s) does not pair with kubelet %s: CRI-O 1.X is made and tested for Kubernetes 1.X only. "
-            "Leave crio_version and crio_kubernetes_version empty to follow the kubelet (CRI-O %s), upgrade kubelet first, or set "
-            "upgrade_allow_skew: true if you know this pair works" % (target, plan["source"], kubelet, minor_of(kubelet)))
-    if not (target and known):
+            "Leave crio_version and crio_kubernetes_version empty to follow the kubelet (CRI-O %s), upgrade kubelet first, "
+            "or set upgrade_allow_skew: true if you know this pair works" % (target, plan["source"], kubelet, minor_of(kubelet))
+        )
+    if not (target and known and installed):
         return plan
     older = release_key(target) < release_key(installed)
     if older and not allow_downgrade:
         problems.append(
             "CRI-O %s is installed and %s (from %s) is older: CRI-O does not promise that a downgrade reads its "
             "state back. Choose %s or newer, or set upgrade_allow_downgrade: true to go back anyway"
-            % (installed, target, plan["source"], installed))
+            % (installed, target, plan["source"], installed)
+        )
     if target == installed:
         plan["change"], plan["summary"] = "none", "CRI-O %s stays (%s)" % (installed, plan["source"])
     else:
@@ -149,29 +168,36 @@ def release(crio_version: object, kubernetes_version: object) -> dict:
     Returns minor, kubernetes_minor, version (empty when none can be chosen)
     and problems, each naming the variable and what it must be.
     """
-    given_crio, given_k8s = _normal(str(crio_version or "")), _normal(str(kubernetes_version or ""))
-    found = dict(minor="", kubernetes_minor="", version="", problems=[])
-    problems: list[str] = found["problems"]
-    for name, value in (("crio_version", given_crio), ("crio_kubernetes_version", given_k8s)):
-        if value and not parse_version(value):
+    given = {"crio_version": str(crio_version or ""), "crio_kubernetes_version": str(kubernetes_version or "")}
+    problems: list[str] = []
+    found: dict[str, t.Any] = dict(minor="", kubernetes_minor="", version="", problems=problems)
+    for name, value in given.items():
+        # As the role's variables are read: one optional "v", no blanks.
+        if value and not _VERSION.match(value):
             problems.append('%s must be empty, a minor such as 1.36 or a release such as 1.36.3; got "%s"' % (name, value))
     if problems:
         return found
+    given_crio, given_k8s = (value[1:] if value.startswith("v") else value for value in given.values())
     minor = found["minor"] = minor_of(given_crio or given_k8s or DEFAULT_STREAM)
     k8s_minor = found["kubernetes_minor"] = minor_of(given_k8s or given_crio or DEFAULT_STREAM)
     if minor != k8s_minor:
         problems.append(
             "crio_version %s (CRI-O %s) does not match crio_kubernetes_version %s (Kubernetes %s). CRI-O 1.X implements "
             "the CRI of Kubernetes 1.X and is released and tested only with it; set crio_version to %s (or leave it "
-            "empty to derive it)" % (given_crio, minor, given_k8s, k8s_minor, k8s_minor))
+            "empty to derive it)" % (given_crio, minor, given_k8s, k8s_minor, k8s_minor)
+        )
     elif int(minor.split(".")[1]) < OLDEST_MINOR:
-        problems.append("CRI-O %s is out of support (oldest supported stream 1.%d); set crio_version or "
-                        "crio_kubernetes_version to a newer minor" % (minor, OLDEST_MINOR))
+        problems.append(
+            "CRI-O %s is out of support (oldest supported stream 1.%d); set crio_version or "
+            "crio_kubernetes_version to a newer minor" % (minor, OLDEST_MINOR)
+        )
     elif _is_release(given_crio):
         found["version"] = given_crio
     elif minor in RELEASES:
         found["version"] = RELEASES[minor]
     else:
-        problems.append("the crio role knows no release of CRI-O %s (it knows %s); give crio_version as a full "
-                        "release, such as %s.0" % (minor, ", ".join(sorted(RELEASES)), minor))
+        problems.append(
+            "the crio role knows no release of CRI-O %s (it knows %s); give crio_version as a full "
+            "release, such as %s.0" % (minor, ", ".join(sorted(RELEASES)), minor)
+        )
     return found

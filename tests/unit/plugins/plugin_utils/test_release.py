@@ -1,0 +1,237 @@
+# Copyright: nodeops.crio contributors
+# Apache License 2.0 (see LICENSE)
+"""The CRI-O release the crio role installs (_versions.release()), and the filters of plugins/filter/crio_plan.py.
+
+release() replaces the version tasks of the old tasks/input.yml; the parity
+test runs those tasks (their set_fact and assert, rendered by Ansible's
+templar) from the commit that still had them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import typing as t
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
+
+from ansible_collections.nodeops.crio.plugins.filter import crio_plan as crio_plan_filters
+from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import (
+    DEFAULT_STREAM, OLDEST_MINOR, RELEASES, release, upgrade_plan)
+
+COLLECTION_ROOT = Path(__file__).resolve().parents[4]
+FILTER_DIR = COLLECTION_ROOT / "plugins" / "filter"
+# The last commit whose crio role picks the release in Jinja (tasks/input.yml, vars/main.yml).
+OLD_ROLE = "57214dc1380d506ad0dee7196596e7cd4d93d127"
+MALFORMED = 'must be empty, a minor such as 1.36 or a release such as 1.36.3; got "%s"'
+
+
+def found(minor: str = "", kubernetes_minor: str = "", version: str = "", problems: t.Sequence[str] = ()) -> dict[str, t.Any]:
+    return dict(minor=minor, kubernetes_minor=kubernetes_minor, version=version, problems=list(problems))
+
+
+@pytest.mark.parametrize("crio_version, kubernetes_version, expected", [
+    ("", "", found("1.36", "1.36", "1.36.3")),
+    (None, None, found("1.36", "1.36", "1.36.3")),
+    ("1.35", "", found("1.35", "1.35", "1.35.6")),
+    ("1.34", "", found("1.34", "1.34", "1.34.11")),
+    ("", "1.35", found("1.35", "1.35", "1.35.6")),
+    ("1.36.2", "", found("1.36", "1.36", "1.36.2")),
+    ("1.36.0-rc.1", "", found("1.36", "1.36", "1.36.0-rc.1")),
+    ("v1.36", "", found("1.36", "1.36", "1.36.3")),
+    ("v1.36.1", "v1.36", found("1.36", "1.36", "1.36.1")),
+    ("", "v1.36.2", found("1.36", "1.36", "1.36.3")),
+    ("1.37.0", "", found("1.37", "1.37", "1.37.0")),
+    ("1.37.0", "1.37", found("1.37", "1.37", "1.37.0")),
+    (1.35, "", found("1.35", "1.35", "1.35.6")),
+], ids=["empty-is-the-default-streams-newest", "none-is-empty", "minor-1.35", "oldest-stream", "kubernetes-minor",
+        "full-release-kept", "pre-release-kept", "v-prefix-minor", "v-prefix-both", "kubernetes-patch-is-ignored",
+        "unknown-stream-full-release", "unknown-stream-both-given", "yaml-float"])
+def test_release_picks_the_cri_o_release(crio_version: t.Any, kubernetes_version: t.Any, expected: dict[str, t.Any]) -> None:
+    assert release(crio_version, kubernetes_version) == expected
+
+
+def test_empty_inputs_take_the_default_streams_newest_release() -> None:
+    assert release("", "")["version"] == RELEASES[DEFAULT_STREAM]
+
+
+@pytest.mark.parametrize("crio_version, kubernetes_version, problem", [
+    ("1.x", "", 'crio_version ' + MALFORMED % "1.x"),
+    ("latest", "", 'crio_version ' + MALFORMED % "latest"),
+    ("", "1.36.x", 'crio_kubernetes_version ' + MALFORMED % "1.36.x"),
+    ("1", "1.36", 'crio_version ' + MALFORMED % "1"),
+])
+def test_a_malformed_version_names_its_variable(crio_version: str, kubernetes_version: str, problem: str) -> None:
+    assert release(crio_version, kubernetes_version) == found(problems=[problem])
+
+
+def test_both_malformed_are_both_named() -> None:
+    assert release("x", "y")["problems"] == ['crio_version ' + MALFORMED % "x", 'crio_kubernetes_version ' + MALFORMED % "y"]
+
+
+@pytest.mark.parametrize("crio_version, kubernetes_version", [("1.36", "1.35"), ("1.36.3", "1.35"), ("1.36", "v1.35.2")])
+def test_a_cri_o_minor_other_than_kubernetes_is_refused(crio_version: str, kubernetes_version: str) -> None:
+    result = release(crio_version, kubernetes_version)
+    assert result["version"] == ""
+    assert (result["minor"], result["kubernetes_minor"]) == ("1.36", "1.35")
+    [problem] = result["problems"]
+    # molecule's input scenario greps this
+    assert "does not match crio_kubernetes_version 1.35" in problem
+    assert problem.startswith("crio_version %s (CRI-O 1.36)" % crio_version)
+    assert "set crio_version to 1.35 (or leave it empty to derive it)" in problem
+
+
+@pytest.mark.parametrize("crio_version, kubernetes_version, minor", [("1.33", "", "1.33"), ("", "1.30", "1.30"),
+                                                                    ("1.33.9", "", "1.33"), ("1.4", "", "1.4")])
+def test_an_out_of_support_stream_is_refused(crio_version: str, kubernetes_version: str, minor: str) -> None:
+    assert release(crio_version, kubernetes_version) == found(minor, minor, problems=[
+        "CRI-O %s is out of support (oldest supported stream 1.%d); set crio_version or crio_kubernetes_version "
+        "to a newer minor" % (minor, OLDEST_MINOR)])
+
+
+@pytest.mark.parametrize("crio_version, kubernetes_version", [("1.37", ""), ("", "1.37"), ("", "1.37.0")])
+def test_a_stream_without_a_known_release_needs_a_full_release(crio_version: str, kubernetes_version: str) -> None:
+    assert release(crio_version, kubernetes_version) == found("1.37", "1.37", problems=[
+        "the crio role knows no release of CRI-O 1.37 (it knows 1.34, 1.35, 1.36); give crio_version as a full "
+        "release, such as 1.37.0"])
+
+
+def test_upgrade_plan_without_releases_uses_the_table() -> None:
+    plan = upgrade_plan("1.35.6", "v1.36.0", "", "")
+    assert plan["target"] == RELEASES["1.36"] and plan["problems"] == []
+    assert upgrade_plan("1.35.6", "v1.36.0", "", "", releases=None) == plan
+    # and a table given is the one used
+    assert upgrade_plan("1.35.6", "v1.36.0", "", "", releases={"1.36": "1.36.9"})["target"] == "1.36.9"
+
+
+# --------------------------------------------------------------------------
+# Parity with the old tasks/input.yml
+
+def _git_show(path: str) -> str:
+    try:
+        return subprocess.run(["git", "-C", str(COLLECTION_ROOT), "show", "%s:%s" % (OLD_ROLE, path)],
+                              capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        pytest.skip("the old Jinja (%s of commit %s) cannot be read: %s" % (path, OLD_ROLE[:12], error))
+
+
+OLD_VERSION_TASKS = [
+    "Refuse malformed versions",
+    "Derive the CRI-O and Kubernetes minors",
+    "Refuse a CRI-O minor that does not match Kubernetes",
+    "Refuse a CRI-O stream that is no longer supported",
+    "Pick the CRI-O release",
+    "Refuse a minor whose newest release the role does not know",
+]
+
+
+class OldInput:
+    """The version tasks of the old tasks/input.yml, run by ansible-core's templar."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.loader = DataLoader()
+        self.vars = self._load(workdir, "roles/crio/vars/main.yml")
+        tasks = {task["name"]: task for task in self._load(workdir, "roles/crio/tasks/input.yml")}
+        self.tasks = [tasks[name] for name in OLD_VERSION_TASKS]
+
+    def _load(self, workdir: Path, path: str) -> t.Any:
+        local = workdir / path.replace("/", "_")
+        local.write_text(_git_show(path), encoding="utf-8")
+        return self.loader.load_from_file(str(local), trusted_as_template=True)
+
+    def run(self, crio_version: t.Any, kubernetes_version: t.Any) -> dict[str, t.Any]:
+        """failed: the name of the assert that failed ("" when none), and the facts set."""
+        variables = dict(self.vars, crio_version=crio_version, crio_kubernetes_version=kubernetes_version)
+        for task in self.tasks:
+            scope = dict(variables, **task.get("vars", {}))
+            templar = Templar(loader=self.loader, variables=scope)
+            if "ansible.builtin.assert" in task:
+                that = task["ansible.builtin.assert"]["that"]
+                for condition in that if isinstance(that, list) else [that]:
+                    if not templar.template(trust_as_template("{{ (%s) | bool }}" % condition)):
+                        return dict(variables, failed=task["name"])
+            else:
+                variables.update({key: templar.template(value)
+                                  for key, value in task["ansible.builtin.set_fact"].items()})
+        return dict(variables, failed="")
+
+
+@pytest.fixture(scope="module")
+def old(tmp_path_factory: pytest.TempPathFactory) -> OldInput:
+    return OldInput(tmp_path_factory.mktemp("old-crio-input"))
+
+
+def test_the_release_table_is_the_old_vars(old: OldInput) -> None:
+    assert RELEASES == old.vars["crio__latest_patch"]
+    assert DEFAULT_STREAM == old.vars["crio__default_stream"]
+    assert OLDEST_MINOR == old.vars["crio__oldest_minor"]
+
+
+PARITY_CASES = [
+    ("", ""), ("1.36", ""), ("", "1.35"), ("1.36.3", ""), ("1.36.2", "1.36"), ("v1.36", ""), ("", "v1.36.2"),
+    ("v1.34.11", "v1.34"), ("1.36.0-rc.1", ""), ("1.36", "1.35"), ("1.36.3", "v1.35"), ("1.33", ""), ("", "1.30"),
+    ("1.37", ""), ("", "1.37.0"), ("1.37.0", ""), ("1.x", ""), ("", "latest"), ("1", ""), (1.35, ""), (1.4, ""),
+    ("vv1.36", ""), ("1.36 ", ""),
+]
+
+
+@pytest.mark.parametrize("crio_version, kubernetes_version", PARITY_CASES)
+def test_release_decides_as_the_old_input_tasks(old: OldInput, crio_version: t.Any, kubernetes_version: t.Any) -> None:
+    jinja = old.run(crio_version, kubernetes_version)
+    python = release(crio_version, kubernetes_version)
+    assert (python["problems"] == []) is (jinja["failed"] == "")
+    if not jinja["failed"]:
+        assert (python["version"], python["minor"]) == (jinja["crio__version"].strip(), jinja["crio__minor"])
+    elif jinja["failed"] != "Refuse malformed versions":
+        # The minors were derived alike before the old role refused them.
+        assert (python["minor"], python["kubernetes_minor"]) == (jinja["crio__minor"], jinja["crio__k8s_minor"])
+        assert python["version"] == ""
+
+
+# --------------------------------------------------------------------------
+# The filters
+
+FILTER_NAMES = ["crio_release", "crio_settings", "crio_files", "crio_bundle", "crio_apply"]
+
+
+def test_the_filter_module_offers_every_crio_plan_filter() -> None:
+    assert sorted(crio_plan_filters.FilterModule().filters()) == sorted(FILTER_NAMES)
+
+
+@pytest.mark.parametrize("name", FILTER_NAMES)
+def test_each_filter_has_its_doc_beside_it_named_after_it(name: str) -> None:
+    assert name in crio_plan_filters.FilterModule().filters()
+    doc_file = FILTER_DIR / (name + ".yml")
+    assert doc_file.is_file(), "%s has no %s" % (name, doc_file.name)
+    doc = yaml.safe_load(doc_file.read_text(encoding="utf-8"))
+    assert doc["DOCUMENTATION"]["name"] == name
+    assert set(doc) >= {"DOCUMENTATION", "EXAMPLES", "RETURN"}
+
+
+def test_the_filters_are_the_decisions() -> None:
+    filters = crio_plan_filters.FilterModule().filters()
+    assert filters["crio_release"]("1.35") == release("1.35", "")
+    assert filters["crio_release"]("", "1.35") == release("", "1.35")
+    changed = dict(unit=False, package=False, proxy=False, registries=True, wipe=False, bundle=[],
+                   cni_bin_dir="/opt/cni/bin", dropin=None, unknown_settings=[], runtimes=[], handlers_in_use=[],
+                   dry_fresh=False, rollback=[])
+    assert filters["crio_apply"](changed) == _crio_plan.apply(changed)
+
+
+def test_crio_bundle_adds_the_layout_only_given_sources() -> None:
+    spec = dict(version="1.36.3", artifact_arch="amd64", cache_dir="/var/cache/nodeops-crio",
+                upstream="https://storage.googleapis.com/cri-o/artifacts", bundle_url="", bundle_checksum="",
+                bundle_file="", layout_version=1, bin_to_path=["crio"], files=[], dirs=["/opt/cni/bin"],
+                libexec_dir="/usr/libexec/crio", cni_bin_dir="/opt/cni/bin", env_file="/etc/default/crio")
+    crio_bundle = crio_plan_filters.FilterModule().filters()["crio_bundle"]
+    assert crio_bundle(spec) == _crio_plan.bundle(spec)
+    sources = ["/var/cache/nodeops-crio/cri-o.v1.36.3/cri-o/bin/crio"]
+    with_layout = crio_bundle(spec, sources)
+    assert with_layout == dict(_crio_plan.bundle(spec), **_crio_plan.bundle_layout(
+        spec, "/var/cache/nodeops-crio/cri-o.v1.36.3", sources))
+    assert crio_bundle(spec, sources, "/tmp/x")["layout"][-4:] == [
+        "replace", "0755", sources[0], "/usr/local/bin/crio"]
