@@ -10,7 +10,7 @@ description:
   - Returns the named values, so that the PATH of node commands and the
     download cache are written down once for every role and playbook.
 author:
-  - nodeops.crio maintainers
+  - nodeops.crio maintainers (!UNKNOWN)
 options:
   _terms:
     description: Names of the values, V(node_path) or V(cache_dir).

@@ -261,7 +261,7 @@ def bundle_layout(spec: t.Mapping[str, t.Any], unpacked: str, sources: t.Iterabl
     sources = sorted(sources)
     targets = []
     for source in sources:
-        folder, _, base = source.rpartition("/")
+        folder, base = source.rsplit("/", 1)
         if folder.endswith("/cri-o/cni-plugins"):
             targets.append("%s/%s" % (spec["cni_bin_dir"], base))
         elif base in spec["bin_to_path"]:

@@ -42,11 +42,9 @@ def minor_of(text: str | None) -> str:
 
 def release_key(text: str) -> tuple[int, int, int, int, str]:
     """Order of full releases: a pre-release ("-rc.1", "~") sorts before its release, build metadata ("+x") does not."""
-    parsed = parse_version(text)
-    if not parsed or parsed[2] is None:
+    major, minor, patch, suffix = parse_version(text) or (0, 0, None, "")
+    if patch is None:
         raise ValueError("not a full release: %r" % text)
-    major, minor, patch, suffix = parsed
-    assert patch is not None
     return major, minor, patch, 0 if suffix[:1] in ("-", "~") else 1, suffix
 
 

@@ -218,8 +218,8 @@ def test_a_mode_that_is_not_octal_fails_before_any_write(tmp_path: Path, mode: t
 def test_an_unknown_owner_or_group_fails_before_any_write(tmp_path: Path, key: str) -> None:
     folder(tmp_path, "/etc/modules-load.d")
     before = snapshot(tmp_path)
-    entries = [dict(path=MODULES, content=MODULES_TEXT), dict(path=AUTH.replace("/crio/", "/"), content="{}",
-                                                               **{key: "no-such-nodeops-name"})]
+    entries = [dict(path=MODULES, content=MODULES_TEXT),
+               dict(path=AUTH.replace("/crio/", "/"), content="{}", **{key: "no-such-nodeops-name"})]
     with pytest.raises(FilesError) as error:
         run_all(entries, tmp_path)
     assert str(error.value) == "files[1] (/etc/auth.json): %s no-such-nodeops-name does not exist on the node" % key

@@ -4,11 +4,11 @@
 
 Two kinds of tests: exact outputs for realistic inputs (the role's defaults
 and the variations sites use), and parity with the Jinja the Python replaced.
-The parity tests render the committed Jinja (roles/crio/vars/main.yml,
+The parity tests render the role's Jinja from before the move
+(tests/unit/fixtures/crio-role-jinja: vars/main.yml,
 templates/registries.json.j2 and the set_fact tasks of tasks/input.yml,
-probe.yml and bundle_url.yml at OLD_ROLE) with Ansible's own templar for the
-same inputs and assert Python == Jinja. They skip only where that commit
-cannot be read (no git checkout, a shallow clone).
+probe.yml and bundle_url.yml) with Ansible's own templar for the same inputs
+and assert Python == Jinja.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import subprocess
 import typing as t
 from pathlib import Path
 
@@ -31,7 +29,6 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan as 
 COLLECTION_ROOT = Path(__file__).resolve().parents[4]
 # The last commit whose crio role decides in Jinja (vars/main.yml,
 # templates/registries.json.j2, tasks/input.yml, probe.yml, bundle_url.yml).
-OLD_ROLE = "57214dc1380d506ad0dee7196596e7cd4d93d127"
 
 with open(COLLECTION_ROOT / "roles" / "crio" / "defaults" / "main.yml", encoding="utf-8") as _handle:
     DEFAULTS: dict[str, t.Any] = yaml.safe_load(_handle)
@@ -58,7 +55,7 @@ BUNDLE_SOURCES = [UNPACKED + "/cri-o/bin/" + name
 # The old Jinja, rendered by Ansible's templar.
 
 class OldRole:
-    """The committed Jinja of the crio role at OLD_ROLE, rendered by ansible-core's templar."""
+    """The crio role's Jinja from before the move, rendered by ansible-core's templar."""
 
     def __init__(self, workdir: Path) -> None:
         self.loader = DataLoader()
@@ -67,11 +64,11 @@ class OldRole:
         self.input_tasks = self._load(workdir, "roles/crio/tasks/input.yml")
         self.probe_tasks = self._load(workdir, "roles/crio/tasks/probe.yml")
         self.url_tasks = self._load(workdir, "roles/crio/tasks/bundle_url.yml")
-        self.registries_template = trust_as_template(_git_show("roles/crio/templates/registries.json.j2"))
+        self.registries_template = trust_as_template(old_jinja("roles/crio/templates/registries.json.j2"))
 
     def _load(self, workdir: Path, path: str) -> t.Any:
         local = workdir / path.replace("/", "_")
-        local.write_text(_git_show(path), encoding="utf-8")
+        local.write_text(old_jinja(path), encoding="utf-8")
         return self.loader.load_from_file(str(local), trusted_as_template=True)
 
     def variables(self, role_vars: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -97,14 +94,6 @@ class OldRole:
                 facts = {key: self.template(scope, value) for key, value in task["ansible.builtin.set_fact"].items()}
                 variables.update(facts)
         return variables
-
-
-def _git_show(path: str) -> str:
-    try:
-        return subprocess.run(["git", "-C", str(COLLECTION_ROOT), "show", "%s:%s" % (OLD_ROLE, path)],
-                              capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError) as error:
-        pytest.skip("the old Jinja (%s of commit %s) cannot be read: %s" % (path, OLD_ROLE[:12], error))
 
 
 @pytest.fixture(scope="module")
@@ -789,7 +778,6 @@ def test_apply_changes_none_of_its_input() -> None:
     assert changed == kept
 
 
-def test_the_old_role_is_read_from_the_pinned_commit() -> None:
-    # The parity tests above read the Jinja from OLD_ROLE, not HEAD, so that
-    # they keep testing against the old role after the rewrite is committed.
-    assert len(OLD_ROLE) == 40 and os.path.isfile(COLLECTION_ROOT / "roles" / "crio" / "defaults" / "main.yml")
+def old_jinja(path: str) -> str:
+    """A file of the crio role before its decisions moved to Python; a missing one fails the test."""
+    return (COLLECTION_ROOT / "tests" / "unit" / "fixtures" / "crio-role-jinja" / path).read_text(encoding="utf-8")
