@@ -161,8 +161,8 @@ def _cni(crio: dict[str, t.Any], cni_dir: str, files: list[str]) -> list[Finding
             'cni_config_missing',
             PROBLEM,
             message,
-            "Install the cluster's network plugin, which writes its configuration there, or let nodeops.crio.crio "
-            "write a bridge network (crio_cni_default_network: true)",
+            "Install the cluster's network plugin, which writes its configuration there; on a node outside a cluster, "
+            "nodeops.crio.crio writes a bridge network (crio_cni_default_network: auto or true)",
         )
     ]
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import posixpath
 import typing as t
 
+from ansible_collections.nodeops.crio.plugins.plugin_utils._cni_bridge import CNI_SUFFIXES, CRIO_BRIDGES
+
 # kubelet's default endpoint since dockershim left (1.24): containerd's.
 KUBELET_DEFAULT_ENDPOINT = 'unix:///run/containerd/containerd.sock'
 
@@ -27,7 +29,6 @@ RUNTIME_UNITS = {
 }
 
 CRIO_CNI_FILE = '10-nodeops-bridge.conflist'
-_CNI_SUFFIXES = ('.conf', '.conflist', '.json')
 
 
 def socket_path(endpoint: str) -> str:
@@ -76,9 +77,9 @@ def _in_use(props: dict[str, str]) -> bool:
 
 
 def _foreign_cni(files: list[str]) -> list[str]:
-    return sorted(
-        name for name in (posixpath.basename(path) for path in files) if name != CRIO_CNI_FILE and name.endswith(_CNI_SUFFIXES)
-    )
+    """The cluster's networks: CRI-O's own bridges, of its package or bundle, are not one (as for the crio role)."""
+    names = (posixpath.basename(path) for path in files)
+    return sorted(name for name in names if name != CRIO_CNI_FILE and name not in CRIO_BRIDGES and name.endswith(CNI_SUFFIXES))
 
 
 def plan(

@@ -181,6 +181,9 @@ def test_nodes_it_cannot_move_are_refused(kubelet: dict[str, t.Any], expected: s
     (['/etc/cni/net.d/10-flannel.conflist'], False, False),
     (['/etc/cni/net.d/10-nodeops-bridge.conflist'], True, False),
     (['/etc/cni/net.d/calico-kubeconfig'], True, False),
+    # CRI-O's own bridges, of its package or its bundle, are not a cluster's network.
+    (['/etc/cni/net.d/10-crio-bridge.conflist', '/etc/cni/net.d/11-crio-ipv4-bridge.conflist'], True, False),
+    (['/etc/cni/net.d/10-flannel.conflist', '/etc/cni/net.d/11-crio-ipv4-bridge.conflist'], True, True),
     ([], True, False),
 ])
 def test_the_bridge_network_is_refused_beside_the_clusters_cni(
