@@ -27,8 +27,6 @@ from ansible.template import Templar, trust_as_template
 from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan as plan
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[4]
-# The last commit whose crio role decides in Jinja (vars/main.yml,
-# templates/registries.json.j2, tasks/input.yml, probe.yml, bundle_url.yml).
 
 with open(COLLECTION_ROOT / "roles" / "crio" / "defaults" / "main.yml", encoding="utf-8") as _handle:
     DEFAULTS: dict[str, t.Any] = yaml.safe_load(_handle)

@@ -24,7 +24,6 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import (
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[4]
 FILTER_DIR = COLLECTION_ROOT / "plugins" / "filter"
-# The last commit whose crio role picks the release in Jinja (tasks/input.yml, vars/main.yml).
 MALFORMED = 'must be empty, a minor such as 1.36 or a release such as 1.36.3; got "%s"'
 
 

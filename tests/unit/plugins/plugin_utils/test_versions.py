@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.nodeops.crio.plugins.filter.crio_upgrade_plan import FilterModule
 from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import minor_of, parse_version, release_key, upgrade_plan
 
-# As the crio role's crio__latest_patch has them.
+# A table as _versions.RELEASES has it, fixed here so that a new release does not change these tests.
 RELEASES = {"1.34": "1.34.11", "1.35": "1.35.6", "1.36": "1.36.3"}
 
 
