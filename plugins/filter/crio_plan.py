@@ -14,8 +14,9 @@ def crio_settings(options):
     return _crio_plan.settings(options)
 
 
-def crio_files(spec):
-    return _crio_plan.files(spec)
+def crio_files(spec, form="write"):
+    entries = _crio_plan.files(spec)
+    return _crio_plan.expected(entries) if form == "expect" else entries
 
 
 def crio_bundle(spec, sources=None, unpacked=""):

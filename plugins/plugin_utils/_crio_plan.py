@@ -213,6 +213,17 @@ def files(spec: t.Mapping[str, t.Any]) -> list[Json]:
     return wanted
 
 
+def expected(entries: t.Iterable[t.Mapping[str, t.Any]]) -> list[Json]:
+    """The entries as nodeops.crio.node_probe compares them: a file by the sha1 of its content."""
+    probe = []
+    for entry in entries:
+        found = {key: entry[key] for key in ("path", "state", "mode") if key in entry}
+        if entry["state"] == "file":
+            found["checksum"] = hashlib.sha1(entry["content"].encode("utf-8")).hexdigest()
+        probe.append(found)
+    return probe
+
+
 def bundle(spec: t.Mapping[str, t.Any]) -> Json:
     """Names of the bundle of a release, where it comes from, and the stamp an install of it leaves.
 

@@ -779,3 +779,11 @@ def test_apply_changes_none_of_its_input() -> None:
 def old_jinja(path: str) -> str:
     """A file of the crio role before its decisions moved to Python; a missing one fails the test."""
     return (COLLECTION_ROOT / "tests" / "unit" / "fixtures" / "crio-role-jinja" / path).read_text(encoding="utf-8")
+
+
+def test_expected_compares_each_file_by_the_sha1_of_its_content() -> None:
+    entries = [dict(path="/etc/a", state="file", content="x\n", mode="0644", backup=True),
+               dict(path="/etc/d", state="directory", mode="0755"), dict(path="/etc/gone", state="absent")]
+    assert plan.expected(entries) == [
+        dict(path="/etc/a", state="file", mode="0644", checksum=hashlib.sha1(b"x\n").hexdigest()),
+        dict(path="/etc/d", state="directory", mode="0755"), dict(path="/etc/gone", state="absent")]
