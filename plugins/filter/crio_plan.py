@@ -19,10 +19,10 @@ def crio_files(spec, form="write"):
     return _crio_plan.expected(entries) if form == "expect" else entries
 
 
-def crio_bundle(spec, sources=None, unpacked=""):
+def crio_bundle(spec, sources=None):
     found = _crio_plan.bundle(spec)
     if sources is not None:
-        found.update(_crio_plan.bundle_layout(spec, unpacked or found["unpacked"], sources))
+        found.update(_crio_plan.bundle_layout(spec, found["unpacked"], sources))
     return found
 
 

@@ -14,17 +14,13 @@ import shutil
 import tempfile
 import time
 
-from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import describe, differs
+from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import _under, describe, differs
 
 _TEXT_LIMIT = 1 << 16
 
 
 class FilesError(Exception):
     """An entry that cannot be brought to its state; nothing was written."""
-
-
-def _under(root, path):
-    return os.path.join(root, path.lstrip("/")) if root != "/" else path
 
 
 def _mode(index, entry):
@@ -89,7 +85,7 @@ def plan(entries, root="/"):
         if gid >= 0:
             wanted["group"] = str(gid)
         if differs(found, wanted):
-            steps.append(dict(entry=entry, found=found, mode=mode, uid=uid, gid=gid,
+            steps.append(dict(entry=entry, found=found, mode=mode, uid=uid, gid=gid, checksum=wanted.get("checksum"),
                               before=_text(_under(root, path), found) if state == "file" else None))
     return steps
 
@@ -120,7 +116,7 @@ def diff(step):
         return dict(header, before=step["before"], after=entry["content"])
     before = found["type"] + " " + found["mode"] if found["exists"] else "absent"
     after = state if step["mode"] is None or state == "absent" else "%s %04o" % (state, step["mode"])
-    if state == "file" and found.get("checksum") != hashlib.sha1(entry["content"].encode("utf-8")).hexdigest():
+    if state == "file" and found.get("checksum") != step["checksum"]:
         # A secret's content is not shown, but that it changes is.
         after += ", new content (not shown)"
     return dict(header, before=before + "\n", after=after + "\n")

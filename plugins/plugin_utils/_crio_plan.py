@@ -188,7 +188,7 @@ def bridge_network(subnet: str) -> Json:
 def files(spec: t.Mapping[str, t.Any]) -> list[Json]:
     """Every plain file and folder the role keeps, in the order they are written, for nodeops.crio.node_files.
 
-    spec: kernel_modules, sysctls, proxy (the environment of proxy_env),
+    spec: kernel_modules, sysctls, http_proxy, https_proxy, no_proxy,
     cni_write (whether the bridge network belongs on the node), cni_subnet,
     helper_text, and the node paths modules_file, sysctl_file, helper,
     proxy_dropin, cni_network_file.
@@ -199,9 +199,10 @@ def files(spec: t.Mapping[str, t.Any]) -> list[Json]:
     if spec["sysctls"]:
         wanted.append(_file(spec["sysctl_file"], sysctl_text(spec["sysctls"])))
     wanted += [_folder(_parent(spec["helper"])), _file(spec["helper"], spec["helper_text"], mode="0755")]
-    if spec["proxy"]:
+    proxy = proxy_env(spec["http_proxy"], spec["https_proxy"], spec["no_proxy"])
+    if proxy:
         dropin = spec["proxy_dropin"]
-        wanted += [_folder(_parent(dropin)), _file(dropin, proxy_text(spec["proxy"]), backup=True)]
+        wanted += [_folder(_parent(dropin)), _file(dropin, proxy_text(proxy), backup=True)]
     else:
         wanted.append(_absent(spec["proxy_dropin"]))
     network = spec["cni_network_file"]

@@ -304,7 +304,7 @@ def files_spec(variables: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     """files()' spec from the role's variables, with the old role's rule for the bridge network."""
     return dict(
         kernel_modules=variables["crio_kernel_modules"], sysctls=variables["crio_sysctls"],
-        proxy=plan.proxy_env(variables["crio_http_proxy"], variables["crio_https_proxy"], variables["crio_no_proxy"]),
+        http_proxy=variables["crio_http_proxy"], https_proxy=variables["crio_https_proxy"], no_proxy=variables["crio_no_proxy"],
         cni_write=variables["crio_cni_default_network"] is not False, cni_subnet=variables["crio_cni_subnet"],
         helper_text=HELPER_TEXT, modules_file="/etc/modules-load.d/nodeops-crio.conf",
         sysctl_file="/etc/sysctl.d/99-nodeops-crio.conf", helper=HELPER, proxy_dropin=PROXY_DROPIN,
@@ -414,9 +414,10 @@ def test_texts_match_the_old_vars(old: OldRole, variables: dict[str, t.Any]) -> 
         assert plan.modules_text(spec["kernel_modules"]) == old.render(jinja, "crio__modules_text")
     if spec["sysctls"]:
         assert plan.sysctl_text(spec["sysctls"]) == old.render(jinja, "crio__sysctl_text")
-    assert spec["proxy"] == old.render(jinja, "crio__proxy")
-    if spec["proxy"]:
-        assert plan.proxy_text(spec["proxy"]) == old.render(jinja, "crio__proxy_text")
+    proxy = plan.proxy_env(spec["http_proxy"], spec["https_proxy"], spec["no_proxy"])
+    assert proxy == old.render(jinja, "crio__proxy")
+    if proxy:
+        assert plan.proxy_text(proxy) == old.render(jinja, "crio__proxy_text")
     assert plan.bridge_network(spec["cni_subnet"]) == old.render(jinja, "crio__cni_network")
     network = [entry for entry in plan.files(spec) if entry["path"].endswith(".conflist")][0]
     if spec["cni_write"]:

@@ -222,8 +222,7 @@ def test_crio_bundle_adds_the_layout_only_given_sources() -> None:
     with_layout = crio_bundle(spec, sources)
     assert with_layout == dict(_crio_plan.bundle(spec), **_crio_plan.bundle_layout(
         spec, "/var/cache/nodeops-crio/cri-o.v1.36.3", sources))
-    assert crio_bundle(spec, sources, "/tmp/x")["layout"][-4:] == [
-        "replace", "0755", sources[0], "/usr/local/bin/crio"]
+    assert with_layout["layout"][-4:] == ["replace", "0755", sources[0], "/usr/local/bin/crio"]
 
 
 def old_jinja(path: str) -> str:
