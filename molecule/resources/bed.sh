@@ -87,10 +87,13 @@ containerd_debs() {
 }
 
 # The mirror: the node image plus an OCI registry and an HTTP server for the
-# bundles; its registry holds a pause image and a busybox image.
+# bundles; its registry holds a busybox image and the pause image under the
+# tag of each Kubernetes minor the crio role knows (3.10.1 for 1.34 and 1.35,
+# 3.10.2 for 1.36), so a derived crio_pause_image resolves.
+pause_tags=(3.10.1 3.10.2)
 mirror() {
-  local stamp work cid ip
-  stamp=$(key "$here/lib.sh" "$here/mirror/serve" "$here/mirror/registry.yml" "$here/mirror/pause.c" \
+  local stamp work cid ip tag
+  stamp=$(key "$here/lib.sh" "$here/mirror/serve" "$here/mirror/registry.yml" "$here/mirror/pause.c" "${pause_tags[*]}" \
     "$(docker image inspect -f '{{.Id}}' nodeops-crio/node:debian12)" "$(dpkg-query -W busybox-static docker-registry)")
   if image_exists "nodeops-crio/mirror:$stamp"; then
     docker tag "nodeops-crio/mirror:$stamp" nodeops-crio/mirror:latest
@@ -120,7 +123,9 @@ urllib.request.urlopen(f"http://{sys.argv[1]}:5000/v2/", timeout=2)
 PY
     sleep 1
   done
-  skopeo copy -q --dest-tls-verify=false "docker-archive:$work/pause.tar" "docker://$ip:5000/pause:3.10.1"
+  for tag in "${pause_tags[@]}"; do
+    skopeo copy -q --dest-tls-verify=false "docker-archive:$work/pause.tar" "docker://$ip:5000/pause:$tag"
+  done
   skopeo copy -q --dest-tls-verify=false "docker-archive:$work/busybox.tar" "docker://$ip:5000/busybox:1.35"
   docker stop "$cid" >/dev/null
   docker commit -c 'CMD ["/usr/local/bin/mirror-serve"]' "$cid" "nodeops-crio/mirror:$stamp" >/dev/null
