@@ -13,7 +13,7 @@ author:
   - nodeops.crio maintainers (!UNKNOWN)
 options:
   _terms:
-    description: Names of the values, V(node_path) or V(cache_dir).
+    description: Names of the values, V(node_path), V(cache_dir) or V(kubelet_config_dir).
     type: list
     elements: str
     required: true

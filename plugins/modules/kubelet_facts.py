@@ -33,6 +33,13 @@ options:
     description: Ask the kubelet binary whether it accepts each flag the unit gives it.
     type: bool
     default: true
+  config_dirs:
+    description:
+      - Drop-in folders to read into RV(ansible_facts.kubelet.config_dir_files) besides kubelet's own
+        C(--config-dir), such as the one a role is about to give kubelet.
+    type: list
+    elements: path
+    default: []
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.facts
@@ -124,6 +131,19 @@ ansible_facts:
           description: The kubeadm binary on the node's PATH, empty when there is none.
           type: str
           sample: /usr/bin/kubeadm
+        config_dir_files:
+          description:
+            - For kubelet's C(--config-dir) and each folder of O(config_dirs), whether it exists and its
+              C(.conf) files with their text, mode and owner's uid, in the order kubelet merges them (lexical,
+              subfolders included).
+          type: dict
+          sample: {"/etc/kubernetes/kubelet.conf.d": {"exists": true, "files": [
+                   {"path": "/etc/kubernetes/kubelet.conf.d/10-pods.conf", "content": "apiVersion: ...",
+                    "mode": "0644", "uid": 0}]}}
+        cgroup_version:
+          description: The node's cgroup version, V(2) when /sys/fs/cgroup is the unified hierarchy, else V(1).
+          type: int
+          sample: 2
 """
 
 import os
@@ -206,6 +226,33 @@ def expand(words, assignments):
     return flags
 
 
+def dropin_files(folder):
+    """The .conf files kubelet merges from folder, in its order (lexical per level, subfolders in place)."""
+    found = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            found.extend(dropin_files(entry.path))
+        elif entry.name.endswith(".conf"):
+            try:
+                info = os.stat(entry.path)
+                with open(entry.path, encoding="utf-8", errors="replace") as handle:
+                    found.append(dict(path=entry.path, content=handle.read(), mode="%04o" % (info.st_mode & 0o7777),
+                                      uid=info.st_uid))
+            except OSError as exc:
+                found.append(dict(path=entry.path, content="", error=str(exc)))
+    return found
+
+
+def read_config_dirs(flags, extra):
+    """{folder: {exists, files}} of kubelet's --config-dir (made absolute, as systemd starts it in /) and extra."""
+    own = [os.path.normpath(os.path.join("/", flag["value"])) for flag in flags if flag["name"] == "config-dir" and flag["value"]]
+    return dict((folder, dict(exists=os.path.isdir(folder), files=dropin_files(folder))) for folder in own[-1:] + list(extra))
+
+
 def _version(module, binary):
     rc, out, err = module.run_command([binary, "--version"])
     match = re.search(r"Kubernetes (v(\d+)\.(\d+)\.\d+\S*)", out)
@@ -229,12 +276,14 @@ def main():
             service=dict(type="str", default="kubelet.service"),
             binary=dict(type="path"),
             probe_flags=dict(type="bool", default=True),
+            config_dirs=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
     facts = dict(installed=False, binary="", version="", minor=0, unit={}, environment_files=[], referenced_variables=[],
                  flags=[], rejected_flags=[], config_file="", instance_config="",
-                 kubeadm=module.get_bin_path("kubeadm") or "")
+                 kubeadm=module.get_bin_path("kubeadm") or "",
+                 cgroup_version=2 if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else 1)
     rc, out, err = module.run_command(["systemctl", "show", module.params["service"], "--property=" + _PROPERTIES])
     if rc != 0:
         module.fail_json(msg="systemctl show %s failed: %s" % (module.params["service"], err.strip()))
@@ -253,6 +302,7 @@ def main():
         module.fail_json(msg="cannot read kubelet's flags from %s: %s" % (module.params["service"], exc))
     configs = [flag["value"] for flag in facts["flags"] if flag["name"] == "config"]
     facts["config_file"] = configs[-1] if configs else ""
+    facts["config_dir_files"] = read_config_dirs(facts["flags"], module.params["config_dirs"])
     if facts["config_file"]:
         instance = os.path.join(os.path.dirname(facts["config_file"]), "instance-config.yaml")
         facts["instance_config"] = instance if os.path.isfile(instance) else ""

@@ -10,4 +10,7 @@ CONSTANTS = {
     "node_path": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     # Downloads of the crio and crictl roles, and the bundle's install stamps.
     "cache_dir": "/var/cache/nodeops-crio",
+    # The drop-in folder the kubelet role gives a kubelet that has none
+    # (--config-dir); the kubelet role and kubelet_facts read it.
+    "kubelet_config_dir": "/etc/kubernetes/kubelet.conf.d",
 }

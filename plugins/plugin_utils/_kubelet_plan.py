@@ -11,19 +11,22 @@ Pure, so every rule is unit-tested without a node.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import typing as t
 
 import yaml
 
+from ansible_collections.nodeops.crio.plugins.plugin_utils import _kubelet_dropins as dropins
+
 EXTRA_ARGS = "KUBELET_EXTRA_ARGS"
 
-# kubelet options the role owns: configuration key and flag of each.
+# kubelet options the role owns: configuration key, flag, and the role variable that sets it.
 _OPTIONS = (
-    ("containerRuntimeEndpoint", "container-runtime-endpoint"),
-    ("imageServiceEndpoint", "image-service-endpoint"),
-    ("cgroupDriver", "cgroup-driver"),
-    ("runtimeRequestTimeout", "runtime-request-timeout"),
+    ("containerRuntimeEndpoint", "container-runtime-endpoint", "kubelet_crio_endpoint"),
+    ("imageServiceEndpoint", "image-service-endpoint", "kubelet_image_endpoint"),
+    ("cgroupDriver", "cgroup-driver", "kubelet_fix_cgroup_driver (CRI-O's cgroup_manager)"),
+    ("runtimeRequestTimeout", "runtime-request-timeout", "kubelet_runtime_request_timeout"),
 )
 
 # Why a flag kubelet refuses is gone, and where its job went.
@@ -97,13 +100,13 @@ def _cri_problems(cri: dict[str, t.Any], options: dict[str, t.Any]) -> list[str]
     return []
 
 
-def _driver(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None) -> tuple[str, str]:
-    """(driver, where) kubelet uses: a flag wins over the file, the file over kubelet's default."""
+def _driver(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str]) -> tuple[str, str]:
+    """(driver, where) kubelet uses: a flag wins over the files, the files over kubelet's default."""
     flags = [flag for flag in kubelet["flags"] if flag["name"] == "cgroup-driver"]
     if flags:
         return flags[-1]["value"], "--cgroup-driver in " + _where(flags[-1])
-    if config is not None and config.get("cgroupDriver"):
-        return config["cgroupDriver"], "cgroupDriver in " + kubelet["config_file"]
+    if config.get("cgroupDriver"):
+        return config["cgroupDriver"], "cgroupDriver in " + sources.get("cgroupDriver", kubelet["config_file"])
     return "cgroupfs", "kubelet's default, no cgroupDriver set"
 
 
@@ -149,8 +152,10 @@ def _keep_equal_durations(wanted: dict[str, t.Any], config: dict[str, t.Any] | N
     return result
 
 
-def _in_config(kubelet: dict[str, t.Any], key: str) -> bool:
-    """Whether the option belongs in the configuration file (else in a flag)."""
+def _in_config(kubelet: dict[str, t.Any], key: str, folder: str) -> bool:
+    """Whether the option belongs in the configuration file or drop-in (else in a flag)."""
+    if folder:
+        return True
     if not kubelet["config_file"]:
         return False
     if key in ("containerRuntimeEndpoint", "imageServiceEndpoint"):
@@ -158,11 +163,52 @@ def _in_config(kubelet: dict[str, t.Any], key: str) -> bool:
     return True
 
 
+def _settings_problems(settings: dict[str, t.Any]) -> list[str]:
+    """kubelet_settings may add keys, not take over the ones the role's own variables set."""
+    problems = []
+    own = {key: variable for key, dummy, variable in _OPTIONS}
+    for key in settings:
+        if key in own:
+            problems.append("kubelet_settings sets %s, which the role sets from %s: set that variable instead" % (key, own[key]))
+        elif key in ("apiVersion", "kind") or not re.match(r"^[a-z][A-Za-z0-9]*$", str(key)):
+            problems.append("kubelet_settings must name KubeletConfiguration fields such as containerLogMaxSize, got %r" % (key,))
+    return problems
+
+
+def _fail_cgroup_v1(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str]) -> tuple[bool, str]:
+    """(whether kubelet refuses cgroup v1, where that comes from): a flag wins, then the files, then the default."""
+    flags = [flag for flag in kubelet["flags"] if flag["name"] == "fail-cgroupv1"]
+    if flags:
+        value = flags[-1]["value"]
+        return value is None or value.lower() not in ("false", "f", "0"), "--fail-cgroupv1 in " + _where(flags[-1])
+    if "failCgroupV1" in config:
+        return config["failCgroupV1"] is not False, "failCgroupV1 in " + sources.get("failCgroupV1", "?")
+    return (_minor(kubelet["version"]) or (0, 0)) >= (1, 35), "kubelet's default from 1.35"
+
+
+def _cgroup_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str]) -> list[str]:
+    if kubelet.get("cgroup_version") != 1:
+        return []
+    fails, where = _fail_cgroup_v1(kubelet, config, sources)
+    if not fails:
+        return []
+    return [
+        "this node runs cgroup v1, and kubelet %s refuses to start on it (failCgroupV1 is true: %s): move the node "
+        "to cgroup v2 (boot with systemd.unified_cgroup_hierarchy=1), or keep cgroup v1 a while longer with "
+        "kubelet_settings: {failCgroupV1: false}%s"
+        % (kubelet["version"], where, "" if where.startswith("kubelet's default") else " and remove it there")
+    ]
+
+
 def plan(
     kubelet: dict[str, t.Any], config_text: str | None, crio: dict[str, t.Any], cri: dict[str, t.Any], options: dict[str, t.Any]
 ) -> dict[str, t.Any]:
     """The role's changes and preflight problems; see the module docstring."""
     problems = _version_problems(kubelet, crio, options) + _cri_problems(cri, options)
+    settings = dict(options.get("settings") or {})
+    refused = _settings_problems(settings)
+    # The run stops on them; the rest of the plan is made without them.
+    problems, settings = problems + refused, {} if refused else settings
     config = None
     # Before `kubeadm init` or `join`, kubeadm's packages leave kubelet
     # pointing at a file kubeadm has yet to write: its keys come from kubeadm.
@@ -171,7 +217,15 @@ def plan(
         config, problem = read_config(config_text, kubelet["config_file"])
         problems += [problem] if problem else []
 
-    driver, where = _driver(kubelet, config)
+    folder, add_flag, folder_problems = dropins.choose_dir(kubelet, options.get("config_dir", ""))
+    problems += folder_problems
+    read = (kubelet.get("config_dir_files") or {}).get(folder or dropins.flag_dir(kubelet)) or {}
+    files = read.get("files") or []
+    before, unreadable = dropins.layers(config, kubelet["config_file"], files, None)
+    problems += unreadable
+    current, current_sources = dropins.effective(before)
+
+    driver, where = _driver(kubelet, current, current_sources)
     if crio.get("cgroup_manager") and driver != crio["cgroup_manager"] and not options["fix_cgroup_driver"]:
         problems.append(
             "kubelet's cgroup driver is %s (%s) but CRI-O's cgroup_manager is %s; pods would fail "
@@ -180,16 +234,37 @@ def plan(
         )
 
     wanted = _wanted(kubelet, crio, options)
-    in_file = _keep_equal_durations(wanted, config)
+    in_file = wanted if folder else _keep_equal_durations(wanted, config)
     config_settings, set_flags, remove = {}, {}, set()
-    for key, flag in _OPTIONS:
+    for key, flag, _variable in _OPTIONS:
         if key not in wanted:
             continue
-        if _in_config(kubelet, key):
+        if _in_config(kubelet, key, folder):
             config_settings[key] = in_file[key]
             remove.add(flag)
         else:
             set_flags[flag] = wanted[key]
+    if add_flag:
+        set_flags["config-dir"] = folder
+    if settings and not folder and not kubelet["config_file"]:
+        problems.append(
+            "kubelet_settings needs a KubeletConfiguration file (--config) or a drop-in folder, and this kubelet "
+            "has neither: set kubelet_config_dir"
+        )
+    config_settings.update(settings)
+
+    dropin: dict[str, t.Any] | None = None
+    if folder:
+        owner = posixpath.join(folder, dropins.DROPIN_NAME)
+        dropin = dropins.own_dropin(folder, read, config_settings)
+        after = dropins.layers(config, kubelet["config_file"], files, dict(path=owner, data=config_settings))[0]
+    else:
+        owner = kubelet["config_file"]
+        edited = dropins.merge(config, config_settings) if config is not None else None
+        after = dropins.layers(edited, owner, files, None)[0]
+    problems += dropins.overrides(after, owner, config_settings)
+    merged, sources = dropins.effective(after)
+    problems += _cgroup_problems(kubelet, merged, sources)
 
     rejected = set()
     for flag in kubelet["rejected_flags"]:
@@ -247,10 +322,12 @@ def plan(
         edit["set"].update(missing)
 
     return dict(
-        config_settings={} if awaiting_kubeadm else config_settings,
-        kubeadm_kubelet_settings=wanted,
+        config_settings={} if awaiting_kubeadm or folder else config_settings,
+        kubeadm_kubelet_settings=dict(wanted, **settings),
         awaiting_kubeadm=awaiting_kubeadm,
-        config=config or {},
+        config=merged,
+        config_dir=folder,
+        dropin=dropin,
         flag_edits=[dict(path=path, variable=variable, **edit) for (path, variable), edit in sorted(edits.items())],
         cgroup_driver=dict(current=driver, source=where, wanted=crio.get("cgroup_manager")),
         problems=problems,

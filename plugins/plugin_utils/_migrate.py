@@ -14,6 +14,7 @@ import posixpath
 import typing as t
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._cni_bridge import CNI_SUFFIXES, CRIO_BRIDGES
+from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_dropins import kubelet_view
 
 # kubelet's default endpoint since dockershim left (1.24): containerd's.
 KUBELET_DEFAULT_ENDPOINT = 'unix:///run/containerd/containerd.sock'
@@ -41,14 +42,15 @@ def socket_path(endpoint: str) -> str:
 
 
 def kubelet_endpoint(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None) -> tuple[str, str]:
-    """(endpoint, where it is set) kubelet uses: its last flag, else its configuration file, else its default."""
+    """(endpoint, where it is set) kubelet uses: its last flag, else its drop-ins and configuration file, else its default."""
     flags = [flag for flag in kubelet.get('flags', []) if flag['name'] == 'container-runtime-endpoint']
     if flags:
         flag = flags[-1]
         where = '%s in %s' % (flag['variable'], flag['file']) if flag['file'] else 'kubelet.service'
         return flag['value'], '--container-runtime-endpoint in ' + where
-    if config and config.get('containerRuntimeEndpoint'):
-        return config['containerRuntimeEndpoint'], 'containerRuntimeEndpoint in ' + kubelet.get('config_file', '')
+    merged, sources = kubelet_view(kubelet, config)
+    if merged.get('containerRuntimeEndpoint'):
+        return merged['containerRuntimeEndpoint'], 'containerRuntimeEndpoint in ' + sources['containerRuntimeEndpoint']
     return KUBELET_DEFAULT_ENDPOINT, "kubelet's default"
 
 

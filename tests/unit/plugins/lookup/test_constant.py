@@ -14,5 +14,5 @@ def test_names_come_back_in_order() -> None:
 
 
 def test_an_unknown_name_is_refused_with_the_known_ones() -> None:
-    with pytest.raises(AnsibleError, match="knows cache_dir, node_path, not bin_dir"):
+    with pytest.raises(AnsibleError, match="knows cache_dir, kubelet_config_dir, node_path, not bin_dir"):
         LookupModule().run(["bin_dir"])

@@ -5,7 +5,8 @@
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.module_utils._kubelet_flags import FlagsError
-from ansible_collections.nodeops.crio.plugins.modules.kubelet_facts import environment, exec_start, expand, unit_properties
+from ansible_collections.nodeops.crio.plugins.modules.kubelet_facts import (
+    dropin_files, environment, exec_start, expand, read_config_dirs, unit_properties)
 
 # systemctl show kubelet.service on a kubeadm node (10-kubeadm.conf drop-in).
 SHOW = """\
@@ -64,3 +65,20 @@ def test_a_word_kubelet_would_not_take_names_its_origin(tmp_path):
     props = unit_properties(SHOW.replace("/etc/default/kubelet", str(extra)))
     with pytest.raises(FlagsError, match="^KUBELET_EXTRA_ARGS in %s: 'stray' is not a flag" % extra):
         expand(["$KUBELET_EXTRA_ARGS"], environment(props)[0])
+
+
+def test_drop_ins_are_read_in_kubelets_order_with_subfolders_in_place(tmp_path):
+    for name in ("20-b.conf", "10-a.conf", "15-sub/x.conf", "15-sub/notes.txt", "30-c.yaml", ".conf"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(name)
+    found = dropin_files(str(tmp_path))
+    assert [entry["path"][len(str(tmp_path)) + 1:] for entry in found] == [".conf", "10-a.conf", "15-sub/x.conf", "20-b.conf"]
+    assert found[1]["content"] == "10-a.conf"
+
+
+def test_the_flags_folder_is_made_absolute_and_a_missing_one_read_as_empty(tmp_path):
+    flags = [dict(name="config-dir", value=str(tmp_path) + "/./d/")]
+    (tmp_path / "d").mkdir()
+    read = read_config_dirs(flags, [str(tmp_path / "none")])
+    assert read == {str(tmp_path / "d"): dict(exists=True, files=[]), str(tmp_path / "none"): dict(exists=False, files=[])}
+    assert read_config_dirs([dict(name="config-dir", value="rel")], []) == {"/rel": dict(exists=False, files=[])}

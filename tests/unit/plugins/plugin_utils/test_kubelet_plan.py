@@ -30,7 +30,7 @@ KUBEADM_NODE = dict(
 CONFIG = "kind: KubeletConfiguration\ncgroupDriver: systemd\ncontainerRuntimeEndpoint: %s\n" % CONTAINERD
 CRIO_FACTS = dict(version="1.36.3", cgroup_manager="systemd")
 CRI = dict(answers=True, runtime_name="cri-o", message="")
-OPTIONS = dict(endpoint=CRIO, image_endpoint="", timeout="10m", fix_cgroup_driver=True,
+OPTIONS = dict(endpoint=CRIO, image_endpoint="", timeout="10m", fix_cgroup_driver=True, config_dir="", settings={},
                remove_rejected_flags=False, check_skew=True, extra_args_file=DEFAULT)
 
 
