@@ -8,9 +8,10 @@ short_description: Plan wiring kubelet to CRI-O, with the preflight problems
 version_added: 0.1.0
 description:
   - Given what M(nodeops.crio.kubelet_facts) found, the text of kubelet's
-    KubeletConfiguration file, and what CRI-O answered, returns the keys to set
-    in that file, the flag edits per environment file, and the problems that
-    must stop the change, each with what to do about it.
+    KubeletConfiguration file, and what CRI-O answered, returns the role's drop-in
+    (where kubelet has a drop-in folder) or the keys to set in that file, the flag
+    edits per environment file, and the problems that must stop the change, each
+    with what to do about it.
   - The role M(nodeops.crio.kubelet) uses it; it is pure, so it changes nothing.
 author:
   - nodeops.crio maintainers
@@ -33,8 +34,10 @@ options:
   options:
     description:
       - C(endpoint), C(image_endpoint), C(timeout), C(fix_cgroup_driver),
-        C(remove_rejected_flags), C(check_skew) and C(extra_args_file), as the
-        role's variables of those names.
+        C(remove_rejected_flags), C(check_skew), C(extra_args_file), C(config_dir),
+        C(settings) and C(kubeadm_config), as the role's variables of those names.
+      - C(kubeadm_config_text), the text of C(kubeadm_config) (null without one): before
+        kubeadm writes kubelet's file, its KubeletConfiguration document says what kubelet will read.
     type: dict
     required: true
 """
@@ -55,7 +58,17 @@ _value:
       description: Keys to set in the KubeletConfiguration file.
       type: dict
     config:
-      description: The KubeletConfiguration as it is now.
+      description:
+        - The KubeletConfiguration kubelet runs with once the role is done, its file with its
+          drop-ins merged over it as kubelet merges them.
+      type: dict
+    config_dir:
+      description: The drop-in folder the role writes to; empty when it edits the configuration file.
+      type: str
+    dropin:
+      description:
+        - The role's drop-in (C(path), C(text), C(differs), and C(files) for M(nodeops.crio.node_files)),
+          null when the role edits the configuration file.
       type: dict
     kubeadm_kubelet_settings:
       description:

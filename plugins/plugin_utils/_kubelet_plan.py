@@ -186,8 +186,21 @@ def _fail_cgroup_v1(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources
     return (_minor(kubelet["version"]) or (0, 0)) >= (1, 35), "kubelet's default from 1.35"
 
 
-def _cgroup_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str]) -> list[str]:
+def _kubeadm_kubelet(text: str | None) -> dict[str, t.Any] | None:
+    """The KubeletConfiguration document of a kubeadm configuration file; None without one (a bad file is refused
+    by the role's dry run of its edit)."""
+    try:
+        documents = list(yaml.safe_load_all(text or ""))
+    except yaml.YAMLError:
+        return None
+    found = [doc for doc in documents if isinstance(doc, dict) and doc.get("kind") == "KubeletConfiguration"]
+    return found[-1] if found else None
+
+
+def _cgroup_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str], known: bool) -> list[str]:
     if kubelet.get("cgroup_version") != 1:
+        return []
+    if not known and "failCgroupV1" not in config and not any(flag["name"] == "fail-cgroupv1" for flag in kubelet["flags"]):
         return []
     fails, where = _fail_cgroup_v1(kubelet, config, sources)
     if not fails:
@@ -213,25 +226,24 @@ def plan(
     # Before `kubeadm init` or `join`, kubeadm's packages leave kubelet
     # pointing at a file kubeadm has yet to write: its keys come from kubeadm.
     awaiting_kubeadm = bool(kubelet["config_file"] and config_text is None and kubelet.get("kubeadm"))
+    config_path = kubelet["config_file"]
     if kubelet["config_file"] and not awaiting_kubeadm:
         config, problem = read_config(config_text, kubelet["config_file"])
         problems += [problem] if problem else []
+    elif awaiting_kubeadm:
+        # kubeadm writes the file from the KubeletConfiguration of its own
+        # configuration when the role was given that (kubelet_kubeadm_config).
+        config, config_path = _kubeadm_kubelet(options.get("kubeadm_config_text")), options.get("kubeadm_config") or config_path
 
     folder, add_flag, folder_problems = dropins.choose_dir(kubelet, options.get("config_dir", ""))
     problems += folder_problems
     read = (kubelet.get("config_dir_files") or {}).get(folder or dropins.flag_dir(kubelet)) or {}
     files = read.get("files") or []
-    before, unreadable = dropins.layers(config, kubelet["config_file"], files, None)
+    before, unreadable = dropins.layers(config, config_path, files, None)
     problems += unreadable
     current, current_sources = dropins.effective(before)
 
     driver, where = _driver(kubelet, current, current_sources)
-    if crio.get("cgroup_manager") and driver != crio["cgroup_manager"] and not options["fix_cgroup_driver"]:
-        problems.append(
-            "kubelet's cgroup driver is %s (%s) but CRI-O's cgroup_manager is %s; pods would fail "
-            "(\"Failed to create existing container\"). Set kubelet_fix_cgroup_driver: true to make kubelet follow "
-            "CRI-O, or set CRI-O's cgroup_manager to %s (crio_cgroup_manager)" % (driver, where, crio["cgroup_manager"], driver)
-        )
 
     wanted = _wanted(kubelet, crio, options)
     in_file = wanted if folder else _keep_equal_durations(wanted, config)
@@ -257,14 +269,25 @@ def plan(
     if folder:
         owner = posixpath.join(folder, dropins.DROPIN_NAME)
         dropin = dropins.own_dropin(folder, read, config_settings)
-        after = dropins.layers(config, kubelet["config_file"], files, dict(path=owner, data=config_settings))[0]
+        after = dropins.layers(config, config_path, files, dict(path=owner, data=config_settings))[0]
     else:
-        owner = kubelet["config_file"]
+        owner = config_path
         edited = dropins.merge(config, config_settings) if config is not None else None
         after = dropins.layers(edited, owner, files, None)[0]
     problems += dropins.overrides(after, owner, config_settings)
     merged, sources = dropins.effective(after)
-    problems += _cgroup_problems(kubelet, merged, sources)
+    # A join takes kubelet's configuration from the cluster: unknown here.
+    problems += _cgroup_problems(kubelet, merged, sources, known=not (awaiting_kubeadm and config is None))
+    # Judged on what kubelet runs with afterwards: the role's drop-in may
+    # have been what kept the drivers equal.
+    driver_after, where_after = _driver(kubelet, merged, sources)
+    if crio.get("cgroup_manager") and driver_after != crio["cgroup_manager"] and not options["fix_cgroup_driver"]:
+        problems.append(
+            "kubelet's cgroup driver is %s (%s) but CRI-O's cgroup_manager is %s; pods would fail "
+            "(\"Failed to create existing container\"). Set kubelet_fix_cgroup_driver: true to make kubelet follow "
+            "CRI-O, or set CRI-O's cgroup_manager to %s (crio_cgroup_manager)"
+            % (driver_after, where_after, crio["cgroup_manager"], driver_after)
+        )
 
     rejected = set()
     for flag in kubelet["rejected_flags"]:

@@ -264,3 +264,36 @@ def test_migrate_sees_the_endpoint_a_drop_in_gives_kubelet():
         CONTAINERD,
         "containerRuntimeEndpoint in " + CONFIG_FILE,
     )
+
+
+def test_a_driver_mismatch_is_judged_on_what_kubelet_runs_with_after_the_role():
+    # The role's drop-in from an earlier run held cgroupfs; not fixing the
+    # driver leaves config.yaml's systemd to kubelet.
+    kubelet = node([(OWN, HEAD + "cgroupDriver: cgroupfs\n")])
+    problems = run(kubelet, fix_cgroup_driver=False)["problems"]
+    assert problems == [
+        "kubelet's cgroup driver is systemd (cgroupDriver in %s) but CRI-O's cgroup_manager is cgroupfs; pods would fail "
+        '("Failed to create existing container"). Set kubelet_fix_cgroup_driver: true to make kubelet follow CRI-O, '
+        "or set CRI-O's cgroup_manager to systemd (crio_cgroup_manager)" % CONFIG_FILE
+    ]
+    assert run(node([(DIR + "/10-x.conf", HEAD + "cgroupDriver: cgroupfs\n")]), fix_cgroup_driver=False)["problems"] == []
+
+
+KUBEADM_CONFIG = "/etc/kubernetes/kubeadm.yaml"
+INIT = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n---\n"
+
+
+@pytest.mark.parametrize(
+    "kubeadm_text, refused",
+    [
+        (INIT + HEAD + "failCgroupV1: false\n", False),
+        (INIT + HEAD + "maxPods: 10\n", True),
+        # A join: kubeadm takes kubelet's configuration from the cluster, which the role cannot see.
+        ("apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\n", False),
+        (None, False),
+    ],
+)
+def test_before_kubeadm_cgroup_v1_is_judged_on_kubeadms_kubelet_document(kubeadm_text, refused):
+    kubelet = node(kubeadm="/usr/bin/kubeadm", cgroup_version=1)
+    problems = run(kubelet, None, kubeadm_config=KUBEADM_CONFIG, kubeadm_config_text=kubeadm_text)["problems"]
+    assert [CGROUP_V1 in problem for problem in problems] == ([True] if refused else [])
