@@ -16,8 +16,9 @@ description:
   - Checks C(crio_missing), C(crio_config), C(crio_down), C(removed_option),
     C(drop_in_leftover), C(cni_config_missing), C(crun_too_old),
     C(notready_sandbox), and where kubelet is installed C(kubelet_config),
-    C(kubelet_flag), C(cri_endpoint), C(cri_endpoint_form), C(cgroup_driver)
-    and C(version_skew).
+    C(kubelet_flag), C(cri_endpoint), C(cri_endpoint_form), C(cgroup_driver),
+    C(version_skew) and C(cgroup_v1); kubelet's settings are read as kubelet
+    merges them (flags, then the drop-ins of its C(--config-dir), then its file).
   - It is pure, so it changes nothing.
 author:
   - nodeops.crio maintainers

@@ -18,7 +18,8 @@ import posixpath
 import re
 import typing as t
 
-from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_plan import read_config
+from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_dropins import kubelet_view
+from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_plan import fail_cgroup_v1, read_config
 
 PROBLEM = 'problem'
 WARNING = 'warning'
@@ -39,8 +40,17 @@ CHECKS = (
     'cri_endpoint_form',
     'cgroup_driver',
     'version_skew',
+    'cgroup_v1',
 )
-KUBELET_CHECKS = ('kubelet_config', 'kubelet_flag', 'cri_endpoint', 'cri_endpoint_form', 'cgroup_driver', 'version_skew')
+KUBELET_CHECKS = (
+    'kubelet_config',
+    'kubelet_flag',
+    'cri_endpoint',
+    'cri_endpoint_form',
+    'cgroup_driver',
+    'version_skew',
+    'cgroup_v1',
+)
 
 # crun before 1.14.2 compared the OCI runtime spec version of config.json with
 # the versions it knew and refused newer ones ("unknown version specified");
@@ -252,13 +262,15 @@ def _where(flag: dict[str, t.Any]) -> str:
     return "kubelet's unit itself (ExecStart= or Environment=)"
 
 
-def _setting(kubelet: dict[str, t.Any], config: dict[str, t.Any], key: str, flag: str, default: str) -> tuple[str, str]:
-    """(value, where it comes from): a flag wins over the file, the file over kubelet's default."""
+def _setting(
+    kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str], key: str, flag: str, default: str
+) -> tuple[str, str]:
+    """(value, where it comes from): a flag wins over the drop-ins and the file, those over kubelet's default."""
     flags = [item for item in kubelet.get('flags') or [] if item['name'] == flag]
     if flags:
         return flags[-1]['value'] or '', '--%s in %s' % (flag, _where(flags[-1]))
     if config.get(key):
-        return str(config[key]), '%s in %s' % (key, kubelet['config_file'])
+        return str(config[key]), '%s in %s' % (key, sources.get(key) or kubelet['config_file'])
     return default, "kubelet's default"
 
 
@@ -345,6 +357,9 @@ def _kubelet(node: dict[str, t.Any], crio: dict[str, t.Any] | None) -> list[Find
                 )
             )
         config = data or {}
+    config, sources, refused = kubelet_view(kubelet, config)
+    for problem in refused:
+        found.append(_finding('kubelet_config', PROBLEM, problem.split('; ')[0], problem.partition('; ')[2]))
 
     for flag in kubelet.get('rejected_flags') or []:
         found.append(
@@ -358,17 +373,20 @@ def _kubelet(node: dict[str, t.Any], crio: dict[str, t.Any] | None) -> list[Find
         )
 
     socket = (crio or {}).get('socket') or CRIO_SOCKET
-    value, source = _setting(kubelet, config, 'containerRuntimeEndpoint', 'container-runtime-endpoint', KUBELET_DEFAULT_ENDPOINT)
+    value, source = _setting(
+        kubelet, config, sources, 'containerRuntimeEndpoint', 'container-runtime-endpoint', KUBELET_DEFAULT_ENDPOINT
+    )
     found += _endpoint('containerRuntimeEndpoint', value, source, socket)
-    value, source = _setting(kubelet, config, 'imageServiceEndpoint', 'image-service-endpoint', '')
+    value, source = _setting(kubelet, config, sources, 'imageServiceEndpoint', 'image-service-endpoint', '')
     if value:
         found += _endpoint('imageServiceEndpoint', value, source, socket)
 
+    found += _cgroup_v1(kubelet, config, sources)
     if crio is None:
         return found
     kube_version, crio_version = version_tuple(kubelet.get('version')), version_tuple(crio.get('version'))
     manager = crio.get('cgroup_manager')
-    driver, source = _setting(kubelet, config, 'cgroupDriver', 'cgroup-driver', 'cgroupfs')
+    driver, source = _setting(kubelet, config, sources, 'cgroupDriver', 'cgroup-driver', 'cgroupfs')
     if manager and driver != manager:
         message = "kubelet's cgroup driver is %s (%s) but CRI-O's cgroup_manager is %s" % (driver, source, manager)
         fix = (
@@ -411,6 +429,24 @@ def _kubelet(node: dict[str, t.Any], crio: dict[str, t.Any] | None) -> list[Find
             )
         )
     return found
+
+
+def _cgroup_v1(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str]) -> list[Finding]:
+    if kubelet.get('cgroup_version') != 1:
+        return []
+    fails, where = fail_cgroup_v1(kubelet, config, sources)
+    if not fails:
+        return []
+    return [
+        _finding(
+            'cgroup_v1',
+            PROBLEM,
+            'This node runs cgroup v1, and kubelet %s refuses to start on it (failCgroupV1 is true: %s)'
+            % (kubelet.get('version'), where),
+            'Move the node to cgroup v2 (boot with systemd.unified_cgroup_hierarchy=1); or, while Kubernetes still allows '
+            'it, set failCgroupV1: false (nodeops.crio.kubelet: kubelet_settings: {failCgroupV1: false}) and restart kubelet',
+        )
+    ]
 
 
 def _kubelet_absent(node: dict[str, t.Any]) -> str | None:

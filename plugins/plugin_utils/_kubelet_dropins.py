@@ -173,11 +173,15 @@ def own_dropin(folder: str, read: dict[str, t.Any], settings: dict[str, t.Any]) 
     )
 
 
-def kubelet_view(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None) -> tuple[dict[str, t.Any], dict[str, str]]:
-    """(configuration, {key: file}) kubelet runs with: its --config file under the drop-ins of its --config-dir.
+def kubelet_view(
+    kubelet: dict[str, t.Any], config: dict[str, t.Any] | None
+) -> tuple[dict[str, t.Any], dict[str, str], list[str]]:
+    """(configuration, {key: file}, problems) kubelet runs with: its --config file under the drop-ins of its --config-dir.
 
-    kubelet is nodeops.crio.kubelet_facts' facts; a drop-in kubelet would refuse is left out here (the role and
-    diagnose name it).
+    kubelet is nodeops.crio.kubelet_facts' facts; a drop-in kubelet would refuse is left out of the configuration
+    and named in the problems.
     """
     read = (kubelet.get("config_dir_files") or {}).get(flag_dir(kubelet)) or {}
-    return effective(layers(config, kubelet.get("config_file") or "", read.get("files") or [], None)[0])
+    stack, problems = layers(config, kubelet.get("config_file") or "", read.get("files") or [], None)
+    merged, sources = effective(stack)
+    return merged, sources, problems

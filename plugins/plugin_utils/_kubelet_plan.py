@@ -175,7 +175,7 @@ def _settings_problems(settings: dict[str, t.Any]) -> list[str]:
     return problems
 
 
-def _fail_cgroup_v1(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str]) -> tuple[bool, str]:
+def fail_cgroup_v1(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str]) -> tuple[bool, str]:
     """(whether kubelet refuses cgroup v1, where that comes from): a flag wins, then the files, then the default."""
     flags = [flag for flag in kubelet["flags"] if flag["name"] == "fail-cgroupv1"]
     if flags:
@@ -202,7 +202,7 @@ def _cgroup_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any], source
         return []
     if not known and "failCgroupV1" not in config and not any(flag["name"] == "fail-cgroupv1" for flag in kubelet["flags"]):
         return []
-    fails, where = _fail_cgroup_v1(kubelet, config, sources)
+    fails, where = fail_cgroup_v1(kubelet, config, sources)
     if not fails:
         return []
     return [

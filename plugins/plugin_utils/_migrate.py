@@ -48,7 +48,7 @@ def kubelet_endpoint(kubelet: dict[str, t.Any], config: dict[str, t.Any] | None)
         flag = flags[-1]
         where = '%s in %s' % (flag['variable'], flag['file']) if flag['file'] else 'kubelet.service'
         return flag['value'], '--container-runtime-endpoint in ' + where
-    merged, sources = kubelet_view(kubelet, config)
+    merged, sources, _unreadable = kubelet_view(kubelet, config)
     if merged.get('containerRuntimeEndpoint'):
         return merged['containerRuntimeEndpoint'], 'containerRuntimeEndpoint in ' + sources['containerRuntimeEndpoint']
     return KUBELET_DEFAULT_ENDPOINT, "kubelet's default"

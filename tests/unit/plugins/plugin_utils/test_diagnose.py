@@ -400,3 +400,49 @@ def test_input_is_not_changed():
     kept = copy.deepcopy(given)
     diagnose(given)
     assert given == kept
+
+
+DROPINS = '/etc/kubernetes/kubelet.conf.d'
+DROPIN_HEAD = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n'
+
+
+def with_dropins(*files: tuple[str, str]) -> dict[str, t.Any]:
+    """The healthy node's kubelet with --config-dir and these drop-ins in it."""
+    kubelet = healthy()['kubelet']
+    return dict(
+        flags=kubelet['flags'] + [flag('config-dir', DROPINS, '/etc/default/kubelet', 'KUBELET_EXTRA_ARGS')],
+        config_dir_files={DROPINS: dict(exists=True, files=[dict(path=DROPINS + '/' + name, content=text) for name, text in files])},
+    )
+
+
+def test_kubelet_s_settings_are_read_through_its_drop_ins():
+    # config.yaml as kubeadm writes it on containerd; the kubelet role's drop-in makes it CRI-O.
+    containerd = kubelet_config(containerRuntimeEndpoint='unix:///run/containerd/containerd.sock')
+    wired = with_dropins(('90-nodeops-crio.conf', DROPIN_HEAD + 'containerRuntimeEndpoint: unix:///var/run/crio/crio.sock\n'))
+    assert 'cri_endpoint' not in checks(diagnose(node(kubelet_config_text=containerd, kubelet=wired)))
+    late = with_dropins(('99-site.conf', DROPIN_HEAD + 'containerRuntimeEndpoint: unix:///run/containerd/containerd.sock\n'))
+    assert '(containerRuntimeEndpoint in %s/99-site.conf)' % DROPINS in only(diagnose(node(kubelet=late)), 'cri_endpoint')['message']
+
+
+def test_a_drop_in_kubelet_refuses_is_a_problem_named_by_its_path():
+    result = diagnose(node(kubelet=with_dropins(('10-bad.conf', 'maxPods: 5\n'))))
+    assert only(result, 'kubelet_config')['message'].startswith(DROPINS + '/10-bad.conf is not a KubeletConfiguration')
+
+
+# The bed's file without the line the bed adds for its cgroup v1 host.
+UNSET = kubelet_config().replace('failCgroupV1: false\n', '')
+
+
+@pytest.mark.parametrize('version, cgroup, text, dropin, refused', [
+    ('v1.36.3', 1, UNSET, '', True),
+    ('v1.36.3', 1, kubelet_config(), '', False),
+    ('v1.36.3', 1, kubelet_config(), 'failCgroupV1: true\n', True),
+    ('v1.36.3', 2, UNSET, '', False),
+    ('v1.34.4', 1, UNSET, '', False),
+])
+def test_cgroup_v1_against_the_kubelet_and_its_failcgroupv1(version, cgroup, text, dropin, refused):
+    kubelet = dict(with_dropins(('50-x.conf', DROPIN_HEAD + dropin)), version=version, cgroup_version=cgroup)
+    result = diagnose(node(kubelet=kubelet, kubelet_config_text=text))
+    assert ('cgroup_v1' in checks(result, 'problem')) == refused
+    if refused:
+        assert 'systemd.unified_cgroup_hierarchy=1' in only(result, 'cgroup_v1')['fix']
