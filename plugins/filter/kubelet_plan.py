@@ -67,8 +67,8 @@ _value:
       type: str
     dropin:
       description:
-        - The role's drop-in (C(path), C(text), C(differs), and C(files) for M(nodeops.crio.node_files)),
-          null when the role edits the configuration file.
+        - The role's drop-in (C(path), C(text), C(differs), and C(files) for M(nodeops.crio.node_files));
+          when the role edits the configuration file, the removal of its drop-in from an earlier run, else null.
       type: dict
     kubeadm_kubelet_settings:
       description:

@@ -185,3 +185,12 @@ def kubelet_view(
     stack, problems = layers(config, kubelet.get("config_file") or "", read.get("files") or [], None)
     merged, sources = effective(stack)
     return merged, sources, problems
+
+
+def stale_dropin(folder: str, files: list[dict[str, t.Any]]) -> tuple[dict[str, t.Any] | None, list[dict[str, t.Any]]]:
+    """(removal of the role's drop-in in folder, the other files) when the role no longer writes one there."""
+    path = posixpath.join(folder, DROPIN_NAME) if folder else ""
+    if not any(entry["path"] == path for entry in files):
+        return None, files
+    removal = dict(path=path, text="", differs=True, files=[dict(path=path, state="absent")])
+    return removal, [entry for entry in files if entry["path"] != path]

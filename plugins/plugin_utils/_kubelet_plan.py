@@ -273,6 +273,8 @@ def plan(
     else:
         owner = config_path
         edited = dropins.merge(config, config_settings) if config is not None else None
+        # The role's own drop-in from a run with a folder would override the file: it goes.
+        dropin, files = dropins.stale_dropin(dropins.flag_dir(kubelet), files)
         after = dropins.layers(edited, owner, files, None)[0]
     problems += dropins.overrides(after, owner, config_settings)
     merged, sources = dropins.effective(after)

@@ -297,3 +297,14 @@ def test_before_kubeadm_cgroup_v1_is_judged_on_kubeadms_kubelet_document(kubeadm
     kubelet = node(kubeadm="/usr/bin/kubeadm", cgroup_version=1)
     problems = run(kubelet, None, kubeadm_config=KUBEADM_CONFIG, kubeadm_config_text=kubeadm_text)["problems"]
     assert [CGROUP_V1 in problem for problem in problems] == ([True] if refused else [])
+
+
+def test_editing_config_yaml_again_removes_the_roles_drop_in_from_before():
+    kubelet = node(
+        [(OWN, HEAD + "cgroupDriver: cgroupfs\n"), (DIR + "/10-early.conf", HEAD + "maxPods: 5\n")],
+        flags=NODE["flags"] + [flag("config-dir", DIR, DEFAULT, "KUBELET_EXTRA_ARGS")],
+    )
+    result = run(kubelet, config_dir="")
+    assert result["problems"] == []
+    assert result["dropin"] == dict(path=OWN, text="", differs=True, files=[dict(path=OWN, state="absent")])
+    assert result["config_settings"]["cgroupDriver"] == "cgroupfs" and result["config"]["maxPods"] == 5
