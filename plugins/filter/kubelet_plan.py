@@ -36,7 +36,7 @@ options:
       - C(endpoint), C(image_endpoint), C(timeout), C(fix_cgroup_driver),
         C(remove_rejected_flags), C(check_skew), C(extra_args_file), C(config_dir),
         C(settings) and C(kubeadm_config), as the role's variables of those names.
-      - C(kubeadm_config_text), the text of C(kubeadm_config) (null without one): before
+      - C(kubeadm_config_text), the text of C(kubeadm_config) (null without one). Before
         kubeadm writes kubelet's file, its KubeletConfiguration document says what kubelet will read.
     type: dict
     required: true
