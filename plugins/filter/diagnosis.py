@@ -15,7 +15,10 @@ description:
     V(warning) findings work today but are deprecated, ignored or waiting to break.
   - Checks C(crio_missing), C(crio_config), C(crio_down), C(removed_option),
     C(drop_in_leftover), C(cni_config_missing), C(crun_too_old),
-    C(notready_sandbox), and where kubelet is installed C(kubelet_config),
+    C(notready_sandbox), C(pause_image) (the tag of CRI-O's pause image
+    against the one kubeadm of the kubelet's minor, else CRI-O's, uses; any
+    repository, a mirror too, may serve it), and where kubelet is installed
+    C(kubelet_config),
     C(kubelet_flag), C(cri_endpoint), C(cri_endpoint_form), C(cgroup_driver),
     C(version_skew) and C(cgroup_v1); kubelet's settings are read as kubelet
     merges them (flags, then the drop-ins of its C(--config-dir), then its file).

@@ -9,9 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import typing as t
 
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import DEFAULT_STREAM, STREAMS, pause_tag
+
 Json = t.Dict[str, t.Any]
+
+# Where a derived pause image comes from unless crio_pause_repository says
+# otherwise: kubeadm's default imageRepository.
+PAUSE_REPOSITORY = "registry.k8s.io"
+# A registry (host name, IPv4 or [IPv6] address, optional port) and optional
+# path, as image references spell them (distribution's reference grammar):
+# what comes before "/pause:TAG".
+_REPOSITORY = re.compile(
+    r"^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)"
+    r"(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$"
+)
 
 # Settings CRI-O applies on SIGHUP (pkg/config/reload.go); any other key needs
 # a restart. default_runtime reloads too, but pods that named no handler run
@@ -94,18 +108,56 @@ def registries(
     return doc
 
 
+def pause_image(image: str, repository: str, minor: str) -> tuple[str, list[str]]:
+    """The pause image CRI-O gets, and the problems with the variables behind it.
+
+    image: crio_pause_image, which wins when set; else the pause of
+    repository (crio_pause_repository) at the tag kubeadm of the CRI-O minor
+    uses, so that kubeadm finds the sandbox image it expects.
+    """
+    image, repository = str(image or ""), str(repository or "")
+    if image.strip():
+        if "://" in image or any(char.isspace() for char in image):
+            return "", [
+                "crio_pause_image must be empty (to derive it from crio_pause_repository and the CRI-O minor) or an "
+                'image reference without a scheme or blanks, such as registry.k8s.io/pause:3.10.2; got "%s"' % image
+            ]
+        return image, []
+    if not _REPOSITORY.fullmatch(repository):
+        return "", [
+            "crio_pause_repository must be a registry host with an optional port and path, such as registry.k8s.io or "
+            'mirror.internal:5000/k8s, without a scheme, a trailing "/", a tag or a digest (the role appends '
+            '/pause:TAG); got "%s"' % repository
+        ]
+    tag = pause_tag(minor)
+    if not tag:
+        return "", [
+            "crio_pause_image is empty, so the role would derive it from CRI-O %s, but it knows the pause tag of "
+            "Kubernetes %s only: set crio_pause_image to the pause image kubeadm %s uses (kubeadm config images list)"
+            % (minor, ", ".join(sorted(STREAMS)), minor)
+        ]
+    return "%s/pause:%s" % (repository, tag), []
+
+
 def settings(options: t.Mapping[str, t.Any]) -> Json:
     """The settings of the role's crio drop-in, the keys to remove from it, and its registries drop-in.
 
     options: the role's variables without their crio_ prefix (cgroup_manager,
-    default_runtime, pause_image, metrics_enabled, metrics_port, runtimes,
-    storage_root, log_size_max, pids_limit, default_ulimits, config_overrides,
-    registries_*), and global_auth_file (the credentials file, or None).
+    default_runtime, pause_image, pause_repository, metrics_enabled,
+    metrics_port, runtimes, storage_root, log_size_max, pids_limit,
+    default_ulimits, config_overrides, registries_*), global_auth_file (the
+    credentials file, or None) and minor (the CRI-O minor the role installs).
+    problems: what is wrong with those variables, each naming its variable.
     """
+    pause, problems = pause_image(
+        options.get("pause_image") or "",
+        options.get("pause_repository", PAUSE_REPOSITORY),
+        options.get("minor") or DEFAULT_STREAM,
+    )
     wanted: Json = {
         "crio": {
             "runtime": {"cgroup_manager": options["cgroup_manager"], "default_runtime": options["default_runtime"]},
-            "image": {"pause_image": options["pause_image"]},
+            "image": {"pause_image": pause},
             "metrics": {"enable_metrics": options["metrics_enabled"], "metrics_port": options["metrics_port"]},
         }
     }
@@ -128,6 +180,7 @@ def settings(options: t.Mapping[str, t.Any]) -> Json:
             options.get("registries_mirrors") or {},
             options.get("registries_aliases") or {},
         ),
+        problems=problems,
     )
 
 

@@ -20,6 +20,7 @@ import typing as t
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_dropins import kubelet_view
 from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_plan import fail_cgroup_v1, read_config
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import image_tag, minor_of, pause_tag
 
 PROBLEM = 'problem'
 WARNING = 'warning'
@@ -34,6 +35,7 @@ CHECKS = (
     'cni_config_missing',
     'crun_too_old',
     'notready_sandbox',
+    'pause_image',
     'kubelet_config',
     'kubelet_flag',
     'cri_endpoint',
@@ -251,6 +253,46 @@ def _notready(sandboxes: list[dict[str, t.Any]]) -> list[Finding]:
             )
         )
     return found
+
+
+def _pause_fix(image: str, wanted: str, crio_minor: str) -> str:
+    """How to give CRI-O the pause image at kubeadm's tag, in the same repository (a mirror stays a mirror)."""
+    name = image.partition('@')[0]
+    repository, colon, tag = name.rpartition(':')
+    untagged = repository if colon and '/' not in tag else name
+    right = '%s:%s' % (untagged, wanted)
+    fix = 'Give CRI-O %s: with nodeops.crio.crio, ' % right
+    folder, _slash, base = untagged.rpartition('/')
+    # Derived from the repository only where the role would derive this tag,
+    # that is where CRI-O's own minor pairs with kubeadm's.
+    if folder and base == 'pause' and pause_tag(crio_minor) == wanted:
+        fix += 'leave crio_pause_image empty and set crio_pause_repository: %s, so the tag follows the minor, or ' % folder
+    return fix + 'set crio_pause_image: %s. CRI-O takes a new pause_image on reload: systemctl reload crio' % right
+
+
+def _pause_image(crio: dict[str, t.Any], kubelet: dict[str, t.Any] | None) -> list[Finding]:
+    """CRI-O's pause image against the tag kubeadm of the node's Kubernetes minor uses: kubeadm warns when they differ."""
+    image = crio.get('pause_image') or ''
+    kubelet_version = (kubelet or {}).get('version') or ''
+    if minor_of(kubelet_version):
+        minor, whose = minor_of(kubelet_version), 'kubelet %s' % kubelet_version
+    else:
+        minor, whose = minor_of(crio.get('version')), 'CRI-O %s, no kubelet version known' % crio.get('version')
+    wanted, tag = pause_tag(minor), image_tag(image)
+    # Mirrors serve the same pause under another repository, so only the tag
+    # counts; a minor the table does not know, or a digest alone, is no finding.
+    if not wanted or tag is None or tag == wanted:
+        return []
+    return [
+        _finding(
+            'pause_image',
+            WARNING,
+            "CRI-O's pause_image is %s, but kubeadm %s (the minor of %s) uses the pause tag %s, as in "
+            "registry.k8s.io/pause:%s: kubeadm warns that the runtime's sandbox image differs from its own"
+            % (image, minor, whose, wanted, wanted),
+            _pause_fix(image, wanted, minor_of(crio.get('version'))),
+        )
+    ]
 
 
 # --- kubelet -----------------------------------------------------------------
@@ -500,7 +542,7 @@ def diagnose(node: dict[str, t.Any]) -> dict[str, t.Any]:
         findings += _removed_options(crio)
         findings += _drop_in_leftovers(node.get('drop_in_dir') or '/etc/crio/crio.conf.d', node.get('drop_in_files') or [])
         if crio.get('config_source', 'none') == 'none':
-            skipped.append('cni_config_missing, crun_too_old, cgroup_driver, version_skew: no configuration to read')
+            skipped.append('cni_config_missing, crun_too_old, pause_image, cgroup_driver, version_skew: no configuration to read')
             crio_for_kubelet = None
         else:
             findings += _cni(crio, node.get('cni_dir') or CNI_DIR, node.get('cni_files') or [])
@@ -511,6 +553,7 @@ def diagnose(node: dict[str, t.Any]) -> dict[str, t.Any]:
                 skipped.append('notready_sandbox: CRI-O did not list its pod sandboxes')
             else:
                 findings += _notready(sandboxes)
+            findings += _pause_image(crio, node['kubelet'] if _kubelet_absent(node) is None else None)
 
     why = _kubelet_absent(node)
     if why:

@@ -17,12 +17,26 @@ import typing as t
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+)([-+.~][0-9A-Za-z.~+-]+)?)?$")
 
+
+class Stream(t.NamedTuple):
+    """What the collection knows of one CRI-O stream (and the Kubernetes minor it is made for)."""
+
+    release: str  # the newest patch release
+    pause: str  # the pause tag kubeadm of that minor uses (PauseVersion in cmd/kubeadm/app/constants)
+
+
 # The stream used when neither crio_version nor crio_kubernetes_version is
-# set, the newest patch release of each stream CRI-O supports, and the oldest
+# set, what the collection knows of each stream CRI-O supports, and the oldest
 # stream it still supports: the one table the crio role and the upgrade read.
 DEFAULT_STREAM = "1.36"
-RELEASES = {"1.34": "1.34.11", "1.35": "1.35.6", "1.36": "1.36.3"}
+STREAMS = {
+    "1.34": Stream("1.34.11", "3.10.1"),
+    "1.35": Stream("1.35.6", "3.10.1"),
+    "1.36": Stream("1.36.3", "3.10.2"),
+}
 OLDEST_MINOR = 34
+# The newest release of each stream, as upgrade_plan() and release() read it.
+RELEASES = {minor: stream.release for minor, stream in STREAMS.items()}
 
 
 def parse_version(text: str | None) -> tuple[int, int, int | None, str] | None:
@@ -38,6 +52,23 @@ def minor_of(text: str | None) -> str:
     """ "1.36" of any version string parse_version reads; "" otherwise."""
     parsed = parse_version(text)
     return "%d.%d" % parsed[:2] if parsed else ""
+
+
+def pause_tag(version: str | None) -> str:
+    """The pause tag kubeadm of the minor of version ("1.36", "v1.36.3") uses; "" for a minor the table does not know."""
+    stream = STREAMS.get(minor_of(version))
+    return stream.pause if stream else ""
+
+
+def image_tag(image: str | None) -> str | None:
+    """The tag of an image reference ("mirror:5000/pause:3.10.2" -> "3.10.2"); "latest" when it names none (as
+    pulls read it), None when there is no image or it is pinned by digest alone (its tag cannot be told)."""
+    name, _at, digest = (image or "").strip().partition("@")
+    _repository, colon, tag = name.rpartition(":")
+    # A colon before the last "/" is a registry's port, not a tag.
+    if colon and "/" not in tag:
+        return tag
+    return None if digest or not name else "latest"
 
 
 def release_key(text: str) -> tuple[int, int, int, int, str]:

@@ -25,6 +25,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan as plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import release
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[4]
 
@@ -115,6 +116,8 @@ def options_of(variables: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
              "log_size_max", "pids_limit", "default_ulimits", "config_overrides", "registries_search",
              "registries_insecure", "registries_blocked", "registries_mirrors", "registries_aliases")
     options = {name: variables["crio_" + name] for name in names}
+    options["pause_repository"] = variables["crio_pause_repository"]
+    options["minor"] = release(variables["crio_version"], variables["crio_kubernetes_version"])["minor"]
     options["default_runtime"] = variables["crio_default_runtime"] or "crun"
     options["global_auth_file"] = AUTH_FILE if variables["crio_registry_auths"] else None
     return options
@@ -140,14 +143,14 @@ SETTINGS_CASES: list[t.Any] = [
     pytest.param(role(), dict(
         settings={"crio": {
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1"},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
         unset=ALL_OPTIONAL_UNSET, registries={}), id="defaults"),
     pytest.param(role(crio_runtimes={}, crio_default_runtime="runc", crio_cgroup_manager="cgroupfs",
                       crio_metrics_enabled=True, crio_metrics_port=9537), dict(
         settings={"crio": {
             "runtime": {"cgroup_manager": "cgroupfs", "default_runtime": "runc"},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1"},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": True, "metrics_port": 9537}}},
         unset=ALL_OPTIONAL_UNSET, registries={}), id="no-runtimes-are-not-written"),
     pytest.param(role(crio_runtimes=dict(DEFAULT_RUNTIMES, **{"kata-qemu": KATA}), crio_default_runtime="runc",
@@ -172,14 +175,14 @@ SETTINGS_CASES: list[t.Any] = [
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES,
                         "log_size_max": 16384, "pids_limit": 4096,
                         "default_ulimits": ["nofile=5120:5120", "nproc=4096:4096"]},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1", "global_auth_file": AUTH_FILE},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2", "global_auth_file": AUTH_FILE},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
         unset=[], registries={}), id="optional-settings-set"),
     pytest.param(role(crio_log_size_max=-1, crio_pids_limit=0, crio_default_ulimits=[]), dict(
         settings={"crio": {
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES,
                         "log_size_max": -1, "pids_limit": 0, "default_ulimits": []},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1"},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
         unset=[["crio", "root"], ["crio", "image", "global_auth_file"]], registries={}),
         id="zero-minus-one-and-empty-are-set-not-null"),
@@ -187,7 +190,7 @@ SETTINGS_CASES: list[t.Any] = [
         settings={"crio": {
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES,
                         "pids_limit": 2048},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1"},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": False, "metrics_port": 9090},
             "root": "/srv/storage"}},
         # As in the Jinja: a null variable still asks for its key's removal,
@@ -196,7 +199,7 @@ SETTINGS_CASES: list[t.Any] = [
     pytest.param(role(**MIRRORED), dict(
         settings={"crio": {
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1"},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
         unset=ALL_OPTIONAL_UNSET, registries={
             "unqualified-search-registries": ["registry.lab:5000", "docker.io"],
@@ -214,7 +217,7 @@ SETTINGS_CASES: list[t.Any] = [
     pytest.param(role(crio_registries_search=[]), dict(
         settings={"crio": {
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1"},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
         unset=ALL_OPTIONAL_UNSET, registries={"unqualified-search-registries": []}),
         id="an-empty-search-list-is-written-empty"),
@@ -222,7 +225,7 @@ SETTINGS_CASES: list[t.Any] = [
                       crio_registries_insecure=["quay-mirror.internal"]), dict(
         settings={"crio": {
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES},
-            "image": {"pause_image": "registry.k8s.io/pause:3.10.1"},
+            "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
         unset=ALL_OPTIONAL_UNSET, registries={"registry": [
             {"prefix": "quay-mirror.internal", "location": "quay-mirror.internal", "insecure": True},
@@ -233,18 +236,22 @@ SETTINGS_CASES: list[t.Any] = [
 
 @pytest.mark.parametrize("variables, expected", SETTINGS_CASES)
 def test_settings_are_the_role_variables_merged_in_order(variables: dict[str, t.Any], expected: dict[str, t.Any]) -> None:
-    assert plan.settings(options_of(variables)) == expected
+    assert plan.settings(options_of(variables)) == dict(expected, problems=[])
 
 
 @pytest.mark.parametrize("variables, expected", SETTINGS_CASES)
 def test_settings_and_unset_match_the_old_input_tasks(old: OldRole, variables: dict[str, t.Any],
                                                       expected: dict[str, t.Any]) -> None:
+    python = plan.settings(options_of(variables))
+    # The old role took crio_pause_image as given, with a fixed default; give
+    # it the image the Python derives.
+    derived = plan.pause_image(variables["crio_pause_image"], variables["crio_pause_repository"],
+                               options_of(variables)["minor"])[0]
     found = old.set_facts(old.input_tasks, [
         "Start the role's CRI-O settings from its variables",
         "Add the optional settings that are set",
         "Merge crio_config_overrides over them",
-    ], old.variables(variables))
-    python = plan.settings(options_of(variables))
+    ], old.variables(dict(variables, crio_pause_image=derived)))
     assert python["settings"] == found["crio__settings"]
     assert python["unset"] == found["crio__unset"]
 
@@ -274,6 +281,65 @@ def test_settings_change_none_of_their_inputs() -> None:
     before = copy.deepcopy(options)
     plan.settings(options)
     assert options == before
+
+
+# --------------------------------------------------------------------------
+# The pause image: crio_pause_image, else crio_pause_repository's at kubeadm's tag.
+
+@pytest.mark.parametrize("variables, image", [
+    (role(), "registry.k8s.io/pause:3.10.2"),
+    (role(crio_version="1.35"), "registry.k8s.io/pause:3.10.1"),
+    (role(crio_kubernetes_version="v1.34.2"), "registry.k8s.io/pause:3.10.1"),
+    (role(crio_pause_repository="mirror:5000"), "mirror:5000/pause:3.10.2"),
+    (role(crio_pause_repository="mirror.internal:5000/k8s", crio_version="1.35.6"), "mirror.internal:5000/k8s/pause:3.10.1"),
+    (role(crio_pause_repository="[fd00::5]:5000"), "[fd00::5]:5000/pause:3.10.2"),
+    (role(crio_pause_repository="Registry.Example.COM"), "Registry.Example.COM/pause:3.10.2"),
+    # nodeops.crio.upgrade hands the role its target as crio_version and its minor.
+    (role(crio_version="1.35.6", crio_kubernetes_version="1.35"), "registry.k8s.io/pause:3.10.1"),
+    (role(crio_version="1.36.3", crio_kubernetes_version="1.36"), "registry.k8s.io/pause:3.10.2"),
+    (role(crio_pause_image="mirror:5000/pause:3.10.1"), "mirror:5000/pause:3.10.1"),
+    (role(crio_pause_image="mirror:5000/pause:3.10.1", crio_pause_repository="https://ignored"), "mirror:5000/pause:3.10.1"),
+    (role(crio_pause_image="registry.example/pause:3.11", crio_version="1.37.0"), "registry.example/pause:3.11"),
+], ids=["default-stream", "minor-1.35", "kubernetes-1.34", "mirror", "mirror-with-path", "ipv6-mirror",
+        "host-in-capitals", "upgrade-to-1.35", "upgrade-to-1.36", "explicit-wins", "explicit-ignores-the-repository",
+        "explicit-for-an-unknown-minor"])
+def test_the_pause_image_follows_the_cri_o_minor_unless_given(variables: dict[str, t.Any], image: str) -> None:
+    decided = plan.settings(options_of(variables))
+    assert decided["problems"] == []
+    assert decided["settings"]["crio"]["image"]["pause_image"] == image
+
+
+REPOSITORY_PROBLEM = (
+    "crio_pause_repository must be a registry host with an optional port and path, such as registry.k8s.io or "
+    'mirror.internal:5000/k8s, without a scheme, a trailing "/", a tag or a digest (the role appends /pause:TAG); got "%s"')
+
+
+@pytest.mark.parametrize("variables, problem", [
+    (role(crio_pause_repository="https://mirror:5000"), REPOSITORY_PROBLEM % "https://mirror:5000"),
+    (role(crio_pause_repository="mirror:5000/"), REPOSITORY_PROBLEM % "mirror:5000/"),
+    (role(crio_pause_repository="mirror:5000/pause:3.10.2"), REPOSITORY_PROBLEM % "mirror:5000/pause:3.10.2"),
+    (role(crio_pause_repository="registry.k8s.io@sha256:" + "0" * 64), REPOSITORY_PROBLEM % ("registry.k8s.io@sha256:" + "0" * 64)),
+    (role(crio_pause_repository="mirror:5000/K8s"), REPOSITORY_PROBLEM % "mirror:5000/K8s"),
+    (role(crio_pause_repository=" mirror:5000"), REPOSITORY_PROBLEM % " mirror:5000"),
+    (role(crio_pause_repository=""), REPOSITORY_PROBLEM % ""),
+    (role(crio_pause_image="https://mirror:5000/pause:3.10.2"),
+     "crio_pause_image must be empty (to derive it from crio_pause_repository and the CRI-O minor) or an image reference "
+     'without a scheme or blanks, such as registry.k8s.io/pause:3.10.2; got "https://mirror:5000/pause:3.10.2"'),
+    (role(crio_pause_image="mirror:5000/pause 3.10.2"),
+     "crio_pause_image must be empty (to derive it from crio_pause_repository and the CRI-O minor) or an image reference "
+     'without a scheme or blanks, such as registry.k8s.io/pause:3.10.2; got "mirror:5000/pause 3.10.2"'),
+    (role(crio_version="1.37.0"),
+     "crio_pause_image is empty, so the role would derive it from CRI-O 1.37, but it knows the pause tag of Kubernetes "
+     "1.34, 1.35, 1.36 only: set crio_pause_image to the pause image kubeadm 1.37 uses (kubeadm config images list)"),
+], ids=["scheme", "trailing-slash", "tag", "digest", "upper-case-path", "blank", "empty", "explicit-with-scheme",
+        "explicit-with-blank", "unknown-minor"])
+def test_bad_pause_input_is_refused_by_name(variables: dict[str, t.Any], problem: str) -> None:
+    assert plan.settings(options_of(variables))["problems"] == [problem]
+
+
+def test_settings_without_the_pause_options_derive_the_default_streams_image() -> None:
+    options = {key: value for key, value in options_of(role()).items() if key not in ("pause_repository", "minor")}
+    assert plan.settings(options)["settings"]["crio"]["image"]["pause_image"] == "registry.k8s.io/pause:3.10.2"
 
 
 @pytest.mark.parametrize("base, over, merged", [

@@ -30,9 +30,21 @@ def read(name: str) -> str:
         return handle.read()
 
 
+# The fixture was read when the diagnose scenario pinned mirror:5000/pause:3.10.1;
+# the role now derives kubeadm 1.36's tag there (crio_pause_repository: mirror:5000).
+BED_PAUSE = 'mirror:5000/pause:3.10.2'
+
+
+def bed_crio(pause_image: str = BED_PAUSE) -> dict[str, t.Any]:
+    """ansible_facts.crio of the scenario's node, with CRI-O's pause_image set to pause_image."""
+    facts = json.loads(read('diagnose/crio-facts-v1.36.3.json'))
+    facts['config']['crio']['image']['pause_image'] = facts['pause_image'] = pause_image
+    return facts
+
+
 def healthy() -> dict[str, t.Any]:
     return {
-        'crio': json.loads(read('diagnose/crio-facts-v1.36.3.json')),
+        'crio': bed_crio(),
         'kubelet': json.loads(read('diagnose/kubelet-facts-v1.36.3.json')),
         'kubelet_service': 'kubelet.service',
         'kubelet_config_text': read('diagnose/kubelet-config-kubeadm-crio.yaml'),
@@ -226,7 +238,7 @@ NOT_LISTED = 'notready_sandbox: CRI-O did not list its pod sandboxes'
     ({'running': False, 'ready': False, 'config_source': 'files'}, 'crio_down', [NOT_LISTED]),
     ({'ready': False, 'conditions': {'RuntimeReady': False, 'NetworkReady': True}}, 'crio_down', [NOT_LISTED]),
     ({'running': False, 'ready': False, 'config_source': 'none', 'config_error': 'crio config failed: invalid TOML'},
-     'crio_config', ['cni_config_missing, crun_too_old, cgroup_driver, version_skew: no configuration to read']),
+     'crio_config', ['cni_config_missing, crun_too_old, pause_image, cgroup_driver, version_skew: no configuration to read']),
 ])
 def test_crio_itself(facts, check, skipped):
     result = diagnose(node(crio=facts, sandboxes=None))
@@ -246,6 +258,80 @@ def test_without_crio_kubelet_is_still_checked_against_crio_s_default_socket():
         containerRuntimeEndpoint='unix:///run/containerd/containerd.sock')))
     assert checks(result) == ['crio_missing', 'cri_endpoint']
     assert "not CRI-O's /var/run/crio/crio.sock" in only(result, 'cri_endpoint')['message']
+
+
+# --- the pause image ---------------------------------------------------------
+
+def pause_node(pause_image: str, kubelet_version: str = 'v1.36.3', crio_version: str = '1.36.3') -> dict[str, t.Any]:
+    return node(crio=dict(bed_crio(pause_image), version=crio_version), kubelet={'version': kubelet_version})
+
+
+def test_the_pinned_pause_of_the_captured_node_is_not_kubeadm_1_36_s():
+    # The fixture as read: the scenario's node then ran mirror:5000/pause:3.10.1 under kubelet v1.36.3.
+    result = diagnose(node(crio=json.loads(read('diagnose/crio-facts-v1.36.3.json'))))
+    assert result['clean'] is True
+    assert only(result, 'pause_image') == dict(
+        check='pause_image', severity='warning',
+        message="CRI-O's pause_image is mirror:5000/pause:3.10.1, but kubeadm 1.36 (the minor of kubelet v1.36.3) uses the "
+                "pause tag 3.10.2, as in registry.k8s.io/pause:3.10.2: kubeadm warns that the runtime's sandbox image "
+                "differs from its own",
+        fix='Give CRI-O mirror:5000/pause:3.10.2: with nodeops.crio.crio, leave crio_pause_image empty and set '
+            'crio_pause_repository: mirror:5000, so the tag follows the minor, or set crio_pause_image: '
+            'mirror:5000/pause:3.10.2. CRI-O takes a new pause_image on reload: systemctl reload crio')
+
+
+@pytest.mark.parametrize('pause_image, kubelet_version, crio_version, wanted', [
+    ('mirror:5000/pause:3.10.2', 'v1.36.3', '1.36.3', None),
+    ('registry.k8s.io/pause:3.10.2', 'v1.36.3', '1.36.3', None),
+    ('mirror.internal:5000/k8s/pause:3.10.1', 'v1.35.2', '1.35.6', None),
+    ('mirror:5000/pause:3.10.1', 'v1.34.2', '1.34.11', None),
+    ('mirror:5000/pause:3.10.1', 'v1.36.3', '1.36.3', '3.10.2'),
+    ('mirror:5000/pause:3.10.2', 'v1.35.2', '1.36.3', '3.10.1'),
+    ('mirror:5000/pause:3.10.1', 'v1.35.2', '1.36.3', None),
+    ('mirror:5000/pause', 'v1.36.3', '1.36.3', '3.10.2'),
+    ('registry.k8s.io/pause:3.9@sha256:' + '0' * 64, 'v1.36.3', '1.36.3', '3.10.2'),
+    ('registry.k8s.io/pause@sha256:' + '0' * 64, 'v1.36.3', '1.36.3', None),
+    ('mirror:5000/pause:3.10.1', 'v1.37.0', '1.37.0', None),
+    ('mirror:5000/pause:3.10.2', 'v1.33.4', '1.34.11', None),
+    ('mirror:5000/pause:3.10.1', '', '1.36.3', '3.10.2'),
+    ('mirror:5000/pause:3.10.2', '', '1.35.6', '3.10.1'),
+    ('', 'v1.36.3', '1.36.3', None),
+], ids=['derived', 'another-repository-same-tag', 'mirror-with-path-1.35', 'kubeadm-1.34', 'tag-of-1.35-under-1.36',
+        'the-kubelet-s-minor-wins', 'right-for-the-kubelet', 'no-tag-is-latest', 'tag-beside-a-digest', 'digest-only',
+        'unknown-minor', 'unknown-kubelet-minor-is-not-crio-s', 'no-kubelet-version-takes-crio-s',
+        'no-kubelet-version-1.35', 'no-pause-image'])
+def test_the_pause_tag_against_kubeadm_s_of_the_minor(pause_image, kubelet_version, crio_version, wanted):
+    found = [item for item in diagnose(pause_node(pause_image, kubelet_version, crio_version))['findings']
+             if item['check'] == 'pause_image']
+    assert [item['message'].split(' uses the pause tag ')[1].split(',')[0] for item in found] == ([wanted] if wanted else [])
+
+
+def test_crio_1_36_s_own_default_differs_from_kubeadm_1_36_s_not_1_35_s():
+    # What `crio config --default` of CRI-O 1.36.3 prints: its built-in pause_image.
+    default = cf.summarize_config(loads(read('crio_facts/crio-1.36.3-config-default.toml')))['pause_image']
+    assert default == 'registry.k8s.io/pause:3.10.1'
+    finding = only(diagnose(pause_node(default)), 'pause_image')
+    assert finding['fix'].startswith('Give CRI-O registry.k8s.io/pause:3.10.2: with nodeops.crio.crio, leave crio_pause_image '
+                                     'empty and set crio_pause_repository: registry.k8s.io,')
+    assert 'pause_image' not in checks(diagnose(pause_node(default, 'v1.35.2')))
+
+
+def test_without_kubelet_the_pause_tag_is_cri_o_s_minor_s():
+    result = diagnose(node(crio=bed_crio('mirror:5000/pause:3.10.1'), kubelet=json.loads(read('diagnose/kubelet-facts-absent.json')),
+                           kubelet_service='bed-absent-kubelet.service', kubelet_config_text=None))
+    assert "kubeadm 1.36 (the minor of CRI-O 1.36.3, no kubelet version known)" in only(result, 'pause_image')['message']
+
+
+@pytest.mark.parametrize('pause_image, kubelet_version, fix', [
+    ('mirror:5000/k8s-pause:3.9', 'v1.36.3', 'Give CRI-O mirror:5000/k8s-pause:3.10.2: with nodeops.crio.crio, set '
+     'crio_pause_image: mirror:5000/k8s-pause:3.10.2.'),
+    ('pause:3.9', 'v1.36.3', 'Give CRI-O pause:3.10.2: with nodeops.crio.crio, set crio_pause_image: pause:3.10.2.'),
+    # CRI-O 1.36 would derive 3.10.2, which is not kubelet 1.35's.
+    ('mirror:5000/pause:3.10.2', 'v1.35.2', 'Give CRI-O mirror:5000/pause:3.10.1: with nodeops.crio.crio, set '
+     'crio_pause_image: mirror:5000/pause:3.10.1.'),
+], ids=['not-named-pause', 'short-name', 'skewed-kubelet'])
+def test_the_fix_derives_from_the_repository_only_where_the_role_would(pause_image, kubelet_version, fix):
+    assert only(diagnose(pause_node(pause_image, kubelet_version)), 'pause_image')['fix'].startswith(fix)
 
 
 # --- kubelet -----------------------------------------------------------------

@@ -5,7 +5,8 @@
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.filter.crio_upgrade_plan import FilterModule
-from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import minor_of, parse_version, release_key, upgrade_plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import (
+    RELEASES as KNOWN, STREAMS, image_tag, minor_of, parse_version, pause_tag, release_key, upgrade_plan)
 
 # A table as _versions.RELEASES has it, fixed here so that a new release does not change these tests.
 RELEASES = {"1.34": "1.34.11", "1.35": "1.35.6", "1.36": "1.36.3"}
@@ -172,3 +173,48 @@ def test_the_filter_is_the_decision():
     decide = FilterModule().filters()["crio_upgrade_plan"]
     assert decide("1.36.2", "v1.36.3", "", "", RELEASES) == plan()
     assert decide("1.36.3", "v1.36.3", "1.36.2", "", RELEASES, False, True)["problems"] == []
+
+
+# PauseVersion of cmd/kubeadm/app/constants/constants.go in k8s.io/kubernetes v1.34.4, v1.35.4 and v1.36.3.
+@pytest.mark.parametrize(
+    "version, tag",
+    [
+        ("1.34", "3.10.1"),
+        ("1.35", "3.10.1"),
+        ("1.36", "3.10.2"),
+        ("v1.36.3", "3.10.2"),
+        ("1.35.6", "3.10.1"),
+        ("1.36.0-rc.1", "3.10.2"),
+        ("1.33", ""),
+        ("1.37.0", ""),
+        ("latest", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_pause_tag_is_kubeadms_of_the_minor(version, tag):
+    assert pause_tag(version) == tag
+
+
+def test_the_release_table_is_a_view_of_the_streams():
+    assert KNOWN == {minor: stream.release for minor, stream in STREAMS.items()}
+    assert all(stream.pause and minor_of(stream.release) == minor for minor, stream in STREAMS.items())
+
+
+@pytest.mark.parametrize(
+    "image, tag",
+    [
+        ("registry.k8s.io/pause:3.10.1", "3.10.1"),
+        ("mirror:5000/pause:3.10.2", "3.10.2"),
+        ("[fd00::1]:5000/k8s/pause:3.10.2", "3.10.2"),
+        ("mirror:5000/pause", "latest"),
+        ("pause", "latest"),
+        ("registry.k8s.io/pause:3.10.1@sha256:" + "0" * 64, "3.10.1"),
+        ("registry.k8s.io/pause@sha256:" + "0" * 64, None),
+        ("", None),
+    ],
+    ids=["upstream", "mirror-with-port", "ipv6-mirror", "port-is-no-tag", "short-name", "tag-and-digest", "digest-only",
+         "no-image"],
+)
+def test_image_tag(image, tag):
+    assert image_tag(image) == tag
