@@ -39,6 +39,14 @@ REMOVED_OPTIONS = {
     ),
 }
 
+# Options CRI-O 1.36 documents as deprecated in favour of a kubelet setting
+# (crio config: "The Kubelet flag ... should be used instead"), with the
+# crio role's variable that writes them.
+KUBELET_OWNED = {
+    ("crio", "runtime", "log_size_max"): ("containerLogMaxSize", "crio_log_size_max"),
+    ("crio", "runtime", "pids_limit"): ("podPidsLimit", "crio_pids_limit"),
+}
+
 # Tables whose next name part is chosen by the user (a runtime handler, a
 # workload): their keys are checked against any instance `crio config` shows.
 _NAMED_TABLES = (("crio", "runtime", "runtimes"), ("crio", "runtime", "workloads"))
@@ -170,15 +178,45 @@ def stale_keys(document, settings):
     return stale
 
 
+def kubelet_quantity(size):
+    """A byte count as kubelet's resource quantities write it: 52428800 -> "50Mi", 16385 -> "16385"."""
+    for unit, scale in (("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)):
+        if size % scale == 0:
+            return "%d%s" % (size // scale, unit)
+    return str(size)
+
+
+def _kubelet_setting_example(path, value):
+    """kubelet's setting in place of a CRI-O option, with the option's value in kubelet's form where it has one."""
+    setting, variable = KUBELET_OWNED[path]
+    limited = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    if setting == "containerLogMaxSize":
+        example = kubelet_quantity(value) if limited else "10Mi"
+    else:
+        example = str(value) if limited else "-1"
+    return (
+        "deprecated in CRI-O 1.36 in favour of kubelet's %s: set kubelet_settings: {%s: %s} with nodeops.crio.kubelet "
+        "and leave the crio role's %s null" % (setting, setting, example, variable)
+    )
+
+
 def removed_settings(settings):
-    """Removed or deprecated options among settings: [{key, message}]."""
+    """Removed or deprecated options among settings: [{key, message}]; a deprecated one's message starts so."""
     found = []
-    for path, _value in flatten(settings):
+    for path, value in flatten(settings):
+        if path in KUBELET_OWNED:
+            found.append({"key": dotted(path), "message": _kubelet_setting_example(path, value)})
+            continue
         for size in range(1, len(path) + 1):
             if path[:size] in REMOVED_OPTIONS:
                 found.append({"key": dotted(path[:size]), "message": REMOVED_OPTIONS[path[:size]]})
                 break
     return found
+
+
+def deprecated(item):
+    """Whether a removed_settings() entry still works (deprecated) rather than doing nothing."""
+    return item["message"].startswith("deprecated")
 
 
 def summarize_config(config):

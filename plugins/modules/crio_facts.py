@@ -57,7 +57,10 @@ options:
     choices: [report, warn, fail]
     default: report
   warn_removed_options:
-    description: Warn about removed or deprecated options found in the configuration files.
+    description:
+      - Warn about removed or deprecated options found in the configuration files,
+        and about deprecated ones in O(check_settings) (they still work, so nothing fails on them).
+      - An option of O(compare_file) that O(check_settings) sets again is warned about once, as a setting.
     type: bool
     default: true
   list_pods:
@@ -435,14 +438,20 @@ def main():
     if node.crio:
         gather(node, facts)
     facts["removed_options"] = removed_in_files(module.params["config_path"], module.params["config_dir"])
+    settings = module.params["check_settings"]
+    removed = cf.removed_settings(settings or {})
     if module.params["warn_removed_options"]:
+        compare = os.path.normpath(module.params["compare_file"]) if module.params["compare_file"] else None
+        rewritten = set(item["key"] for item in removed)
         for item in facts["removed_options"]:
-            module.warn("%s: %s: %s" % (item["file"], item["key"], item["message"]))
+            if not (os.path.normpath(item["file"]) == compare and item["key"] in rewritten):
+                module.warn("%s: %s: %s" % (item["file"], item["key"], item["message"]))
+        for item in filter(cf.deprecated, removed):
+            module.warn("%s: %s" % (item["key"], item["message"]))
 
     result = dict(changed=False, ansible_facts=dict(crio=facts))
-    settings = module.params["check_settings"]
     if settings is not None:
-        result["removed_settings"] = cf.removed_settings(settings)
+        result["removed_settings"] = removed
         result["unknown_settings"] = []
         result["unknown_settings_checked"] = False
         if module.params["compare_file"]:

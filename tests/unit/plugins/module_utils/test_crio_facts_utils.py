@@ -138,7 +138,39 @@ def test_removed_options_of_the_2020_file():
     assert keys == sorted([
         "crio.file_locking", "crio.file_locking_path", "crio.image.registries", "crio.image.insecure_registries",
         "crio.runtime.conmon", "crio.runtime.conmon_env", "crio.runtime.default_mounts",
+        "crio.runtime.log_size_max", "crio.runtime.pids_limit",
     ])
+
+
+@pytest.mark.parametrize(
+    "size, quantity",
+    [(52428800, "50Mi"), (16384, "16Ki"), (1 << 30, "1Gi"), (3 << 29, "1536Mi"), (8193, "8193")],
+)
+def test_kubelet_quantity(size, quantity):
+    assert cf.kubelet_quantity(size) == quantity
+
+
+@pytest.mark.parametrize(
+    "runtime, example",
+    [
+        ({"log_size_max": 536870912}, "{containerLogMaxSize: 512Mi}"),
+        # -1 is CRI-O's "no cap"; kubelet always rotates, so its default is the example.
+        ({"log_size_max": -1}, "{containerLogMaxSize: 10Mi}"),
+        ({"pids_limit": 1024}, "{podPidsLimit: 1024}"),
+        ({"pids_limit": 0}, "{podPidsLimit: -1}"),
+    ],
+)
+def test_kubelet_owned_options_name_kubelets_setting_with_the_value(runtime, example):
+    [found] = cf.removed_settings({"crio": {"runtime": runtime}})
+    assert cf.deprecated(found)
+    assert "kubelet_settings: %s with nodeops.crio.kubelet" % example in found["message"]
+    variable = "crio_" + next(iter(runtime))
+    assert found["message"].endswith("leave the crio role's %s null" % variable)
+
+
+def test_removed_options_are_not_deprecated_ones():
+    found = cf.removed_settings({"crio": {"file_locking": False, "runtime": {"conmon": "/usr/bin/conmon"}}})
+    assert [cf.deprecated(item) for item in found] == [False, True]
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,30 @@ def test_removed_options_in_files_are_reported(node, capsys, config_dir):
     assert "crio.conf: crio." not in json.dumps(result.get("warnings", []))
 
 
+def test_deprecated_settings_warn_once_and_removed_ones_are_returned(node, capsys, config_dir):
+    node(installed=False)
+    dropin = config_dir / "50-nodeops.conf"
+    dropin.write_text("[crio.runtime]\npids_limit = 2048\n")
+    (config_dir / "10-operator.conf").write_text("[crio.runtime]\nlog_size_max = 52428800\n")
+    settings = {"crio": {"runtime": {"pids_limit": 4096}, "image": {"registries": ["docker.io"]}}}
+    result = run({"check_settings": settings, "compare_file": str(dropin)}, capsys, config_dir)
+    # ansible-core 2.19 returns each warning as an event with its text in msg.
+    warned = [w["event"]["msg"] if isinstance(w, dict) else w for w in result["warnings"]]
+    # The role's drop-in is about to be rewritten: its old value is not warned about as well.
+    assert [w for w in warned if "pids_limit" in w] == [
+        "crio.runtime.pids_limit: deprecated in CRI-O 1.36 in favour of kubelet's podPidsLimit: set kubelet_settings: "
+        "{podPidsLimit: 4096} with nodeops.crio.kubelet and leave the crio role's crio_pids_limit null"]
+    assert [w for w in warned if "log_size_max" in w] == [
+        "%s: crio.runtime.log_size_max: deprecated in CRI-O 1.36 in favour of kubelet's containerLogMaxSize: set "
+        "kubelet_settings: {containerLogMaxSize: 50Mi} with nodeops.crio.kubelet and leave the crio role's "
+        "crio_log_size_max null" % (config_dir / "10-operator.conf")]
+    # A removed option is returned for the caller to refuse, not warned about here.
+    assert not [w for w in warned if "registries" in w]
+    assert [item["key"] for item in result["removed_settings"]] == ["crio.runtime.pids_limit", "crio.image.registries"]
+    quiet = run({"check_settings": settings, "warn_removed_options": False}, capsys, config_dir)
+    assert not quiet.get("warnings")
+
+
 def test_stale_keys_of_the_compared_file(node, capsys, config_dir):
     node(installed=False)
     dropin = config_dir / "50-nodeops.conf"

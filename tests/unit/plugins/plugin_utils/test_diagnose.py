@@ -126,13 +126,21 @@ def test_the_2020_crio_conf_reports_each_removed_option_and_warns_about_deprecat
         '/etc/crio/crio.conf still sets crio.image.insecure_registries, no effect since CRI-O 1.35',
     ]
     assert warnings == ['/etc/crio/crio.conf still sets crio.runtime.conmon, deprecated since CRI-O 1.24',
-                        '/etc/crio/crio.conf still sets crio.runtime.conmon_env, deprecated since CRI-O 1.24']
+                        '/etc/crio/crio.conf still sets crio.runtime.conmon_env, deprecated since CRI-O 1.24',
+                        "/etc/crio/crio.conf still sets crio.runtime.pids_limit, deprecated in CRI-O 1.36 in favour of "
+                        "kubelet's podPidsLimit",
+                        "/etc/crio/crio.conf still sets crio.runtime.log_size_max, deprecated in CRI-O 1.36 in favour of "
+                        "kubelet's containerLogMaxSize"]
     fixes = dict((item['message'].split(' sets ')[1].split(',')[0], item['fix']) for item in result['findings']
                  if item['check'] == 'removed_option')
     assert fixes['crio.file_locking'] == 'Delete it from /etc/crio/crio.conf'
     assert fixes['crio.image.insecure_registries'] == (
         'Delete it from /etc/crio/crio.conf; mark the registry insecure in /etc/containers/registries.conf(.d) '
         '(role variable crio_registries_insecure)')
+    # The 2020 file's 512 MiB cap, in kubelet's form.
+    assert fixes['crio.runtime.log_size_max'] == (
+        'Delete it from /etc/crio/crio.conf; set kubelet_settings: {containerLogMaxSize: 512Mi} with nodeops.crio.kubelet '
+        "and leave the crio role's crio_log_size_max null")
     assert result['clean'] is False
 
 
