@@ -219,6 +219,13 @@ def proxy_text(env: t.Mapping[str, str]) -> str:
     return "# HTTP proxy for CRI-O's image pulls; written by nodeops.crio.crio.\n[Service]\n" + "".join(lines)
 
 
+def slice_text(name: str) -> str:
+    return (
+        "# CRI-O's slice, for kubelet's kube-reserved accounting (kubeReservedCgroup); written by nodeops.crio.crio.\n"
+        "[Service]\nSlice=%s\n" % name
+    )
+
+
 def bridge_network(subnet: str) -> Json:
     """The bridge network of CRI-O's bundle (contrib/10-crio-bridge.conflist), IPv4 only, on subnet."""
     return {
@@ -242,9 +249,10 @@ def files(spec: t.Mapping[str, t.Any]) -> list[Json]:
     """Every plain file and folder the role keeps, in the order they are written, for nodeops.crio.node_files.
 
     spec: kernel_modules, sysctls, http_proxy, https_proxy, no_proxy,
-    cni_write (whether the bridge network belongs on the node), cni_subnet,
-    helper_text, and the node paths modules_file, sysctl_file, helper,
-    proxy_dropin, cni_network_file.
+    service_slice (empty: systemd's default), cni_write (whether the bridge
+    network belongs on the node), cni_subnet, helper_text, and the node paths
+    modules_file, sysctl_file, helper, proxy_dropin, slice_dropin,
+    cni_network_file.
     """
     wanted = []
     if spec["kernel_modules"]:
@@ -253,11 +261,13 @@ def files(spec: t.Mapping[str, t.Any]) -> list[Json]:
         wanted.append(_file(spec["sysctl_file"], sysctl_text(spec["sysctls"])))
     wanted += [_folder(_parent(spec["helper"])), _file(spec["helper"], spec["helper_text"], mode="0755")]
     proxy = proxy_env(spec["http_proxy"], spec["https_proxy"], spec["no_proxy"])
-    if proxy:
-        dropin = spec["proxy_dropin"]
-        wanted += [_folder(_parent(dropin)), _file(dropin, proxy_text(proxy), backup=True)]
-    else:
-        wanted.append(_absent(spec["proxy_dropin"]))
+    # crio.service's drop-ins, "" for one that goes.
+    unit_dropins = [
+        (spec["proxy_dropin"], proxy_text(proxy) if proxy else ""),
+        (spec["slice_dropin"], slice_text(spec["service_slice"]) if spec["service_slice"] else ""),
+    ]
+    wanted += [_folder(folder) for folder in sorted({_parent(path) for path, text in unit_dropins if text})]
+    wanted += [_file(path, text, backup=True) if text else _absent(path) for path, text in unit_dropins]
     network = spec["cni_network_file"]
     if spec["cni_write"]:
         text = json.dumps(bridge_network(spec["cni_subnet"]), indent=2, sort_keys=True, separators=(",", ": "))
@@ -349,7 +359,7 @@ def bundle_layout(spec: t.Mapping[str, t.Any], unpacked: str, sources: t.Iterabl
 def apply(changed: t.Mapping[str, t.Any]) -> Json:
     """Whether crio restarts, reloads or is left alone for what a run changed, and what a failed restart restores.
 
-    changed: unit, package, proxy, registries, wipe (bools); bundle (the paths
+    changed: unit, package, service_dropins (the proxy's or slice's), registries, wipe (bools); bundle (the paths
     the bundle install changed) and cni_bin_dir; dropin (the changed keys of
     the crio drop-in, None when it did not change, "?" among them for keys
     it did not name); unknown_settings (keys crio
@@ -358,7 +368,7 @@ def apply(changed: t.Mapping[str, t.Any]) -> Json:
     rollback (each changed file's path and backup_file, "" for a new file).
     """
     reasons = []
-    units = bool(changed["unit"] or changed["package"] or changed["proxy"])
+    units = bool(changed["unit"] or changed["package"] or changed["service_dropins"])
     if units:
         reasons.append("crio's unit or package changed")
     if changed["wipe"]:

@@ -36,6 +36,7 @@ with open(COLLECTION_ROOT / "roles" / "crio" / "defaults" / "main.yml", encoding
 DROPIN = "/etc/crio/crio.conf.d/50-nodeops.conf"
 REGISTRIES_DROPIN = "/etc/containers/registries.conf.d/zz-nodeops.conf"
 PROXY_DROPIN = "/etc/systemd/system/crio.service.d/50-nodeops-proxy.conf"
+SLICE_DROPIN = "/etc/systemd/system/crio.service.d/50-nodeops-slice.conf"
 AUTH_FILE = "/etc/crio/auth.json"
 CACHE_DIR = "/var/cache/nodeops-crio"
 UPSTREAM = "https://storage.googleapis.com/cri-o/artifacts"
@@ -374,6 +375,7 @@ def files_spec(variables: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         cni_write=variables["crio_cni_default_network"] is not False, cni_subnet=variables["crio_cni_subnet"],
         helper_text=HELPER_TEXT, modules_file="/etc/modules-load.d/nodeops-crio.conf",
         sysctl_file="/etc/sysctl.d/99-nodeops-crio.conf", helper=HELPER, proxy_dropin=PROXY_DROPIN,
+        service_slice=variables["crio_service_slice"], slice_dropin=SLICE_DROPIN,
         cni_network_file="/etc/cni/net.d/10-nodeops-bridge.conflist")
 
 
@@ -439,6 +441,7 @@ def test_the_default_files_in_the_order_they_are_written() -> None:
         dict(path="/usr/local/libexec/nodeops-crio", state="directory", mode="0755"),
         dict(path=HELPER, state="file", content=HELPER_TEXT, mode="0755"),
         dict(path=PROXY_DROPIN, state="absent"),
+        dict(path=SLICE_DROPIN, state="absent"),
         dict(path="/etc/cni/net.d", state="directory", mode="0755"),
         dict(path="/etc/cni/net.d/10-nodeops-bridge.conflist", state="file", content=BRIDGE_TEXT, mode="0644"),
     ]
@@ -461,8 +464,28 @@ def test_without_modules_sysctls_or_bridge_only_the_helper_and_removals_remain()
         dict(path="/usr/local/libexec/nodeops-crio", state="directory", mode="0755"),
         dict(path=HELPER, state="file", content=HELPER_TEXT, mode="0755"),
         dict(path=PROXY_DROPIN, state="absent"),
+        dict(path=SLICE_DROPIN, state="absent"),
         dict(path="/etc/cni/net.d/10-nodeops-bridge.conflist", state="absent"),
     ]
+
+
+SLICE_TEXT = ("# CRI-O's slice, for kubelet's kube-reserved accounting (kubeReservedCgroup); written by nodeops.crio.crio.\n"
+              "[Service]\nSlice=kube.slice\n")
+
+
+def test_a_slice_gets_a_backed_up_dropin() -> None:
+    assert plan.files(files_spec(role(crio_service_slice="kube.slice")))[4:7] == [
+        dict(path="/etc/systemd/system/crio.service.d", state="directory", mode="0755"),
+        dict(path=PROXY_DROPIN, state="absent"),
+        dict(path=SLICE_DROPIN, state="file", mode="0644", backup=True, content=SLICE_TEXT),
+    ]
+
+
+def test_the_proxy_and_the_slice_share_one_folder() -> None:
+    wanted = plan.files(files_spec(role(crio_service_slice="kube.slice", **PROXIES)))
+    assert [(entry["path"], entry["state"]) for entry in wanted[4:7]] == [
+        ("/etc/systemd/system/crio.service.d", "directory"), (PROXY_DROPIN, "file"), (SLICE_DROPIN, "file")]
+    assert wanted[6]["content"] == SLICE_TEXT
 
 
 @pytest.mark.parametrize("path, parent", [("/usr/local/libexec/nodeops-crio/check", "/usr/local/libexec/nodeops-crio"),
@@ -495,7 +518,7 @@ def test_files_are_the_old_expected_list(old: OldRole, variables: dict[str, t.An
     """Same paths, states, modes and contents (by sha1) as crio__expected, in the same order.
 
     crio__expected also held the credentials file and the bundle cache, which
-    the role now keeps outside files().
+    the role now keeps outside files(); the old role had no slice drop-in.
     """
     jinja = dict(old.variables(variables), crio__helper_text=HELPER_TEXT)
     expected = [(entry["path"], entry.get("state", "file"), entry.get("mode"), entry.get("checksum"))
@@ -503,7 +526,7 @@ def test_files_are_the_old_expected_list(old: OldRole, variables: dict[str, t.An
                 if entry["path"] not in (AUTH_FILE, CACHE_DIR)]
     python = [(entry["path"], entry["state"], entry.get("mode"),
                hashlib.sha1(entry["content"].encode()).hexdigest() if "content" in entry else None)
-              for entry in plan.files(files_spec(variables))]
+              for entry in plan.files(files_spec(variables)) if entry["path"] != SLICE_DROPIN]
     assert python == expected
 
 
@@ -707,7 +730,7 @@ RUNTIMES = ["crun", "runc"]
 
 def changes(**changed: t.Any) -> dict[str, t.Any]:
     """What a run changed: nothing, but for the case's changes (the handler's crio__changed)."""
-    base: dict[str, t.Any] = dict(unit=False, package=False, proxy=False, registries=False, wipe=False, bundle=[],
+    base: dict[str, t.Any] = dict(unit=False, package=False, service_dropins=False, registries=False, wipe=False, bundle=[],
                                   cni_bin_dir="/opt/cni/bin", dropin=None, unknown_settings=[], runtimes=RUNTIMES,
                                   handlers_in_use=[], dry_fresh=False, rollback=[])
     base.update(changed)
@@ -722,7 +745,7 @@ APPLY_CASES = [
     pytest.param(changes(), "none", [], False, id="nothing-changed"),
     pytest.param(changes(unit=True), "restart", [UNITS], True, id="unit"),
     pytest.param(changes(package=True), "restart", [UNITS], True, id="package"),
-    pytest.param(changes(proxy=True), "restart", [UNITS], True, id="proxy"),
+    pytest.param(changes(service_dropins=True), "restart", [UNITS], True, id="service-dropins"),
     pytest.param(changes(unit=True, dry_fresh=True), "restart", [UNITS], False, id="dry-fresh-no-daemon-reload"),
     pytest.param(changes(wipe=True), "restart", [WIPE], False, id="wipe"),
     pytest.param(changes(bundle=["/usr/local/bin/crio", "/usr/libexec/crio/conmon", "/opt/cni/bin/bridge"]),
@@ -774,7 +797,7 @@ def old_apply_vars(old: OldRole, changed: t.Mapping[str, t.Any]) -> dict[str, t.
     """The registered results the old handler decided from, for a run that changed `changed`."""
     variables = old.variables(dict(
         crio__installed_unit={"changed": changed["unit"]}, crio__package_result={"changed": changed["package"]},
-        crio__proxy_result={"changed": changed["proxy"]},
+        crio__proxy_result={"changed": changed["service_dropins"]},
         crio__impact={"wipe": changed["wipe"], "handlers_in_use": changed["handlers_in_use"]},
         crio__cni_bin_dir=changed["cni_bin_dir"].rstrip("/"),
         crio__check={"unknown_settings": changed["unknown_settings"]},
@@ -817,7 +840,7 @@ def test_apply_hands_back_each_changed_file_and_its_backup() -> None:
         dict(path=PROXY_DROPIN, backup_file=None),
         dict(path="/etc/other", backup_file=""),
     ]
-    decided = plan.apply(changes(dropin=["crio.runtime.log_level"], registries=True, proxy=True, rollback=rollback))
+    decided = plan.apply(changes(dropin=["crio.runtime.log_level"], registries=True, service_dropins=True, rollback=rollback))
     assert decided["rollback"] == [
         dict(path=DROPIN, backup_file="/var/backups/nodeops-crio/50-nodeops.conf.81.2026-12-03@20:41:07~"),
         dict(path=REGISTRIES_DROPIN, backup_file=""),

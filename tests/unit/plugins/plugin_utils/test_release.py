@@ -205,7 +205,7 @@ def test_the_filters_are_the_decisions() -> None:
     filters = crio_plan_filters.FilterModule().filters()
     assert filters["crio_release"]("1.35") == release("1.35", "")
     assert filters["crio_release"]("", "1.35") == release("", "1.35")
-    changed = dict(unit=False, package=False, proxy=False, registries=True, wipe=False, bundle=[],
+    changed = dict(unit=False, package=False, service_dropins=False, registries=True, wipe=False, bundle=[],
                    cni_bin_dir="/opt/cni/bin", dropin=None, unknown_settings=[], runtimes=[], handlers_in_use=[],
                    dry_fresh=False, rollback=[])
     assert filters["crio_apply"](changed) == _crio_plan.apply(changed)
