@@ -25,7 +25,16 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import imag
 PROBLEM = 'problem'
 WARNING = 'warning'
 
-# Every check, in report order.
+# The checks that need kubelet, then every check, in report order.
+KUBELET_CHECKS = (
+    'kubelet_config',
+    'kubelet_flag',
+    'cri_endpoint',
+    'cri_endpoint_form',
+    'cgroup_driver',
+    'version_skew',
+    'cgroup_v1',
+)
 CHECKS = (
     'crio_missing',
     'crio_config',
@@ -36,23 +45,7 @@ CHECKS = (
     'crun_too_old',
     'notready_sandbox',
     'pause_image',
-    'kubelet_config',
-    'kubelet_flag',
-    'cri_endpoint',
-    'cri_endpoint_form',
-    'cgroup_driver',
-    'version_skew',
-    'cgroup_v1',
-)
-KUBELET_CHECKS = (
-    'kubelet_config',
-    'kubelet_flag',
-    'cri_endpoint',
-    'cri_endpoint_form',
-    'cgroup_driver',
-    'version_skew',
-    'cgroup_v1',
-)
+) + KUBELET_CHECKS
 
 # crun before 1.14.2 compared the OCI runtime spec version of config.json with
 # the versions it knew and refused newer ones ("unknown version specified");
