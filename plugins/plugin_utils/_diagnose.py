@@ -20,7 +20,7 @@ import typing as t
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_dropins import kubelet_view
 from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_plan import fail_cgroup_v1, read_config
-from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import image_tag, minor_of, pause_tag
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import image_tag, minor_of, pause_tag, split_image
 
 PROBLEM = 'problem'
 WARNING = 'warning'
@@ -250,9 +250,7 @@ def _notready(sandboxes: list[dict[str, t.Any]]) -> list[Finding]:
 
 def _pause_fix(image: str, wanted: str, crio_minor: str) -> str:
     """How to give CRI-O the pause image at kubeadm's tag, in the same repository (a mirror stays a mirror)."""
-    name = image.partition('@')[0]
-    repository, colon, tag = name.rpartition(':')
-    untagged = repository if colon and '/' not in tag else name
+    untagged = split_image(image)[0]
     right = '%s:%s' % (untagged, wanted)
     fix = 'Give CRI-O %s: with nodeops.crio.crio, ' % right
     folder, _slash, base = untagged.rpartition('/')

@@ -60,13 +60,22 @@ def pause_tag(version: str | None) -> str:
     return stream.pause if stream else ""
 
 
+def split_image(image: str | None) -> tuple[str, str | None, str]:
+    """An image reference's name without its tag, its tag (None when it names none) and its digest ("" for none):
+    "mirror:5000/pause:3.10.2" -> ("mirror:5000/pause", "3.10.2", "")."""
+    name, _at, digest = (image or "").strip().partition("@")
+    repository, colon, tag = name.rpartition(":")
+    # A colon before the last "/" is a registry's port, not a tag.
+    if colon and "/" not in tag:
+        return repository, tag, digest
+    return name, None, digest
+
+
 def image_tag(image: str | None) -> str | None:
     """The tag of an image reference ("mirror:5000/pause:3.10.2" -> "3.10.2"); "latest" when it names none (as
     pulls read it), None when there is no image or it is pinned by digest alone (its tag cannot be told)."""
-    name, _at, digest = (image or "").strip().partition("@")
-    _repository, colon, tag = name.rpartition(":")
-    # A colon before the last "/" is a registry's port, not a tag.
-    if colon and "/" not in tag:
+    name, tag, digest = split_image(image)
+    if tag is not None:
         return tag
     return None if digest or not name else "latest"
 

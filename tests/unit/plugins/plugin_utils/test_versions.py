@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.nodeops.crio.plugins.filter.crio_upgrade_plan import FilterModule
 from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import (
-    RELEASES as KNOWN, STREAMS, image_tag, minor_of, parse_version, pause_tag, release_key, upgrade_plan)
+    RELEASES as KNOWN, STREAMS, image_tag, minor_of, parse_version, pause_tag, release_key, split_image, upgrade_plan)
 
 # A table as _versions.RELEASES has it, fixed here so that a new release does not change these tests.
 RELEASES = {"1.34": "1.34.11", "1.35": "1.35.6", "1.36": "1.36.3"}
@@ -218,3 +218,16 @@ def test_the_release_table_is_a_view_of_the_streams():
 )
 def test_image_tag(image, tag):
     assert image_tag(image) == tag
+
+
+@pytest.mark.parametrize(
+    "image, parts",
+    [
+        ("mirror:5000/pause:3.10.2", ("mirror:5000/pause", "3.10.2", "")),
+        ("mirror:5000/pause", ("mirror:5000/pause", None, "")),
+        ("registry.k8s.io/pause:3.10.1@sha256:" + "0" * 64, ("registry.k8s.io/pause", "3.10.1", "sha256:" + "0" * 64)),
+    ],
+    ids=["tag", "port-is-no-tag", "tag-and-digest"],
+)
+def test_split_image(image, parts):
+    assert split_image(image) == parts
