@@ -124,6 +124,18 @@ def read_sysctls(names, root="/"):
     return values
 
 
+def sysctls_writable(root="/"):
+    """Whether sysctls can be set now: /proc/sys is mounted read-write.
+
+    Asked of the mount, not of a folder: /proc/sys's folders are r-x even for
+    root, so access(W_OK) on one is false on every node.
+    """
+    try:
+        return not os.statvfs(_under(root, "/proc/sys")).f_flag & os.ST_RDONLY
+    except OSError:
+        return False
+
+
 def list_dir(path, root="/"):
     """The sorted names in a folder; [] when it is missing or unreadable."""
     try:

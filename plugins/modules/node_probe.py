@@ -146,11 +146,9 @@ listings:
   sample: {"/etc/cni/net.d": ["10-calico.conflist", "calico-kubeconfig"]}
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import (
-    checksum_list_holds, describe, differs, list_dir, read_sysctls)
+    checksum_list_holds, describe, differs, list_dir, read_sysctls, sysctls_writable)
 
 
 def main():
@@ -188,7 +186,7 @@ def main():
         paths=paths,
         differ=differ,
         sysctls=read_sysctls(params["sysctls"]),
-        sysctls_writable=os.access("/proc/sys/net", os.W_OK),
+        sysctls_writable=sysctls_writable(),
         checksum_lists=dict((path, checksum_list_holds(path)) for path in params["checksum_lists"]),
         listings=dict((path, list_dir(path)) for path in params["list_dirs"]),
     )

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import (
-    checksum_list_holds, describe, differs, file_digest, list_dir, path_type, read_sysctls, sysctl_path)
+    checksum_list_holds, describe, differs, file_digest, list_dir, path_type, read_sysctls, sysctl_path,
+    sysctls_writable)
 
 TEXT = b'[crio.runtime]\ncgroup_manager = "systemd"\n'
 SHA1 = hashlib.sha1(TEXT).hexdigest()
@@ -273,3 +274,22 @@ def test_checksum_list_holds(tmp_path: Path, installed: dict[str, bytes], text: 
 
 def test_a_missing_checksum_list_does_not_hold(tmp_path: Path, installed: dict[str, bytes]) -> None:
     assert checksum_list_holds(LIST, root=str(tmp_path)) is False
+
+
+def test_a_writable_proc_sys_is_told_by_its_mount_not_its_folders() -> None:
+    # /proc/sys/net is r-x even for root, so asking the folder said "read-only" on every node.
+    writable = not os.statvfs('/proc/sys').f_flag & os.ST_RDONLY
+    assert sysctls_writable() is writable
+    if writable:
+        assert not os.access('/proc/sys/net', os.W_OK)
+
+
+@pytest.mark.parametrize('flags, writable', [(0, True), (os.ST_RDONLY, False), (os.ST_RDONLY | os.ST_NOSUID, False)])
+def test_sysctls_are_writable_unless_proc_sys_is_mounted_read_only(
+        monkeypatch: pytest.MonkeyPatch, flags: int, writable: bool) -> None:
+    monkeypatch.setattr(os, 'statvfs', lambda path: os.statvfs_result((0,) * 8 + (flags, 255)))
+    assert sysctls_writable() is writable
+
+
+def test_no_proc_sys_means_no_sysctls_to_set(tmp_path: Path) -> None:
+    assert sysctls_writable(str(tmp_path)) is False
