@@ -56,7 +56,11 @@ _OPTIONAL = (
     (("crio", "runtime", "pids_limit"), "pids_limit"),
     (("crio", "runtime", "default_ulimits"), "default_ulimits"),
     (("crio", "image", "global_auth_file"), "global_auth_file"),
+    (("crio", "stats", "included_pod_metrics"), "pod_metrics"),
 )
+
+# The pod metrics CRI-O 1.34 to 1.36 collect (included_pod_metrics); "all" stands alone.
+POD_METRICS = ("cpu", "disk", "diskIO", "hugetlb", "memory", "network", "oom", "process", "spec", "pressure")
 
 
 def merge(base: Json, over: t.Mapping[str, t.Any]) -> Json:
@@ -139,13 +143,26 @@ def pause_image(image: str, repository: str, minor: str) -> tuple[str, list[str]
     return "%s/pause:%s" % (repository, tag), []
 
 
+def pod_metrics_problems(metrics: t.Any) -> list[str]:
+    """What is wrong with crio_pod_metrics (None, a list of CRI-O's metric names, or ["all"])."""
+    if metrics is None or list(metrics) == ["all"]:
+        return []
+    unknown = [str(name) for name in metrics if name not in POD_METRICS]
+    if not unknown:
+        return []
+    return [
+        "crio_pod_metrics must be null, [all] or a list of %s; got %s"
+        % (", ".join(POD_METRICS), ", ".join('"%s"' % name for name in unknown))
+    ]
+
+
 def settings(options: t.Mapping[str, t.Any]) -> Json:
     """The settings of the role's crio drop-in, the keys to remove from it, and its registries drop-in.
 
     options: the role's variables without their crio_ prefix (cgroup_manager,
     default_runtime, pause_image, pause_repository, metrics_enabled,
     metrics_port, runtimes, storage_root, log_size_max, pids_limit,
-    default_ulimits, config_overrides, registries_*), global_auth_file (the
+    default_ulimits, pod_metrics, config_overrides, registries_*), global_auth_file (the
     credentials file, or None) and minor (the CRI-O minor the role installs).
     problems: what is wrong with those variables, each naming its variable.
     """
@@ -154,6 +171,7 @@ def settings(options: t.Mapping[str, t.Any]) -> Json:
         options.get("pause_repository", PAUSE_REPOSITORY),
         options.get("minor") or DEFAULT_STREAM,
     )
+    problems += pod_metrics_problems(options.get("pod_metrics"))
     wanted: Json = {
         "crio": {
             "runtime": {"cgroup_manager": options["cgroup_manager"], "default_runtime": options["default_runtime"]},

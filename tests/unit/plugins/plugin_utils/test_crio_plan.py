@@ -114,7 +114,7 @@ def role(**changes: t.Any) -> dict[str, t.Any]:
 def options_of(variables: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     """settings()' options from the role's variables, as tasks/input.yml hands them over."""
     names = ("cgroup_manager", "pause_image", "metrics_enabled", "metrics_port", "runtimes", "storage_root",
-             "log_size_max", "pids_limit", "default_ulimits", "config_overrides", "registries_search",
+             "log_size_max", "pids_limit", "default_ulimits", "pod_metrics", "config_overrides", "registries_search",
              "registries_insecure", "registries_blocked", "registries_mirrors", "registries_aliases")
     options = {name: variables["crio_" + name] for name in names}
     options["pause_repository"] = variables["crio_pause_repository"]
@@ -128,7 +128,10 @@ DEFAULT_RUNTIMES = DEFAULTS["crio_runtimes"]
 KATA = {"runtime_path": "/usr/bin/kata-runtime", "runtime_type": "vm", "runtime_root": "/run/vc",
         "privileged_without_host_devices": True}
 ALL_OPTIONAL_UNSET = [["crio", "root"], ["crio", "runtime", "log_size_max"], ["crio", "runtime", "pids_limit"],
-                      ["crio", "runtime", "default_ulimits"], ["crio", "image", "global_auth_file"]]
+                      ["crio", "runtime", "default_ulimits"], ["crio", "image", "global_auth_file"],
+                      ["crio", "stats", "included_pod_metrics"]]
+# crio_pod_metrics came after the old role, which never wrote or removed that key.
+POD_METRICS = ["crio", "stats", "included_pod_metrics"]
 AUTHS = {"registry.lab:5000": {"username": "puller", "password": "s3cret"}}
 MIRRORED = dict(
     crio_registries_search=["registry.lab:5000", "docker.io"],
@@ -178,14 +181,14 @@ SETTINGS_CASES: list[t.Any] = [
                         "default_ulimits": ["nofile=5120:5120", "nproc=4096:4096"]},
             "image": {"pause_image": "registry.k8s.io/pause:3.10.2", "global_auth_file": AUTH_FILE},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
-        unset=[], registries={}), id="optional-settings-set"),
+        unset=[POD_METRICS], registries={}), id="optional-settings-set"),
     pytest.param(role(crio_log_size_max=-1, crio_pids_limit=0, crio_default_ulimits=[]), dict(
         settings={"crio": {
             "runtime": {"cgroup_manager": "systemd", "default_runtime": "crun", "runtimes": DEFAULT_RUNTIMES,
                         "log_size_max": -1, "pids_limit": 0, "default_ulimits": []},
             "image": {"pause_image": "registry.k8s.io/pause:3.10.2"},
             "metrics": {"enable_metrics": False, "metrics_port": 9090}}},
-        unset=[["crio", "root"], ["crio", "image", "global_auth_file"]], registries={}),
+        unset=[["crio", "root"], ["crio", "image", "global_auth_file"], POD_METRICS], registries={}),
         id="zero-minus-one-and-empty-are-set-not-null"),
     pytest.param(role(crio_config_overrides={"crio": {"runtime": {"pids_limit": 2048}, "root": "/srv/storage"}}), dict(
         settings={"crio": {
@@ -254,7 +257,26 @@ def test_settings_and_unset_match_the_old_input_tasks(old: OldRole, variables: d
         "Merge crio_config_overrides over them",
     ], old.variables(dict(variables, crio_pause_image=derived)))
     assert python["settings"] == found["crio__settings"]
-    assert python["unset"] == found["crio__unset"]
+    assert [path for path in python["unset"] if path != POD_METRICS] == found["crio__unset"]
+
+
+@pytest.mark.parametrize("metrics", [["all"], ["cpu", "memory", "network"], list(plan.POD_METRICS), []])
+def test_pod_metrics_go_to_the_stats_table(metrics: list[str]) -> None:
+    found = plan.settings(options_of(role(crio_pod_metrics=metrics)))
+    assert found["settings"]["crio"]["stats"] == {"included_pod_metrics": metrics}
+    assert POD_METRICS not in found["unset"]
+    assert found["problems"] == []
+
+
+@pytest.mark.parametrize("metrics, named", [
+    (["all", "cpu"], '"all"'),
+    (["cpu", "Memory", "disk_io"], '"Memory", "disk_io"'),
+    (["network", ""], '""'),
+], ids=["all-with-others", "wrong-case-and-spelling", "empty-name"])
+def test_unknown_pod_metrics_are_refused_by_name(metrics: list[str], named: str) -> None:
+    assert plan.settings(options_of(role(crio_pod_metrics=metrics)))["problems"] == [
+        "crio_pod_metrics must be null, [all] or a list of cpu, disk, diskIO, hugetlb, memory, network, oom, process, "
+        "spec, pressure; got " + named]
 
 
 @pytest.mark.parametrize("variables, expected", SETTINGS_CASES)
