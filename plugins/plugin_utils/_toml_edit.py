@@ -30,6 +30,9 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import ARR
 
 _MISSING = object()
 _PARSER_POSITION = re.compile(r' at line \d+ col \d+$')
+# TOML, and so CRI-O's Go parser, holds integers as signed 64-bit numbers;
+# Python's have no limit and would be written as text no reader can take.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
 class TomlEditError(Exception):
@@ -69,6 +72,11 @@ def to_toml_data(value: object, where: str) -> object:
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise TomlEditError(
+                '%s: %d is too %s; TOML integers are signed 64-bit, from %d to %d'
+                % (where, value, 'big' if value > 0 else 'small', _INT_MIN, _INT_MAX)
+            )
         return int(value)
     if isinstance(value, float):
         return float(value)

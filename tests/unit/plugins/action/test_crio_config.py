@@ -146,6 +146,8 @@ def test_remove_keys(host, run_action, crio_2020) -> None:
                                                       "got 'crio.file_locking'"),
     ({'path': CONF, 'remove': [['crio', 7]]}, "remove[0]: every name part must be a string, got ['crio', 7]"),
     ({'path': CONF, 'settings': {'crio': {'runtime': {'conmon': None}}}}, 'settings.crio.runtime.conmon: TOML has no null value'),
+    ({'path': CONF, 'settings': {'crio': {'runtime': {'pids_limit': 2**64}}}, 'create': True},
+     'settings.crio.runtime.pids_limit: 18446744073709551616 is too big; TOML integers are signed 64-bit'),
     ({'path': CONF, 'settings': SYSTEMD, 'state': 'absent'}, 'settings: not used with state=absent'),
     ({'path': CONF, 'state': 'gone'}, 'value of state must be one of: present, absent, got: gone'),
     ({'path': CONF, 'settings': SYSTEMD, 'create': 'maybe'}, "argument 'create' is of type str and we were unable to convert to bool"),

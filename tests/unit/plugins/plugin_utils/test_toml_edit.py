@@ -294,6 +294,26 @@ def test_bad_settings_name_the_element(value: dict, message: str) -> None:
     assert str(error.value).startswith(message)
 
 
+INT64_RANGE = 'TOML integers are signed 64-bit, from -9223372036854775808 to 9223372036854775807'
+
+
+@pytest.mark.parametrize('value, message', [
+    ({'crio': {'runtime': {'pids_limit': 2**64}}}, 'settings.crio.runtime.pids_limit: 18446744073709551616 is too big; '),
+    ({'a': 2**63}, 'settings.a: 9223372036854775808 is too big; '),
+    ({'a': -2**63 - 1}, 'settings.a: -9223372036854775809 is too small; '),
+    ({'a': [1, 2**64]}, 'settings.a[1]: 18446744073709551616 is too big; '),
+])
+def test_integers_beyond_64_bits_are_refused(value: dict, message: str) -> None:
+    with pytest.raises(TomlEditError) as error:
+        to_toml_data(value, 'settings')
+    assert str(error.value) == message + INT64_RANGE
+
+
+@pytest.mark.parametrize('value', [2**63 - 1, -2**63, 0])
+def test_integers_at_the_64_bit_limits_are_kept(value: int) -> None:
+    assert to_toml_data({'a': value}, 'settings') == {'a': value}
+
+
 class _TaggedStr(str):
     """Stands in for the str subclasses Ansible hands templated values in."""
 
