@@ -27,6 +27,7 @@ else:
 from ansible_collections.nodeops.crio.plugins.plugin_utils import _toml_text as text_ops
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_render import render_path, type_name
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import ARRAY_TABLE, TABLE, ScannedDocument
+from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import plain_type_name, with_article
 
 _MISSING = object()
 _PARSER_POSITION = re.compile(r' at line \d+ col \d+$')
@@ -96,12 +97,14 @@ def to_toml_data(value: object, where: str) -> object:
         result = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise TomlEditError('%s: key %r is a %s; TOML keys are strings, quote it' % (where, key, type(key).__name__))
+                raise TomlEditError(
+                    '%s: key %r is %s; TOML keys are strings, quote it' % (where, key, with_article(plain_type_name(key)))
+                )
             result[str.__str__(key)] = to_toml_data(item, '%s.%s' % (where, render_path((key,))))
         return result
     if value is None:
         raise TomlEditError('%s: TOML has no null value; leave the key out, or list it in remove to delete it' % where)
-    raise TomlEditError('%s: expected a string, number, boolean, date, list or mapping, got %s' % (where, type(value).__name__))
+    raise TomlEditError('%s: expected a string, number, boolean, date, list or mapping, got %s' % (where, plain_type_name(value)))
 
 
 def normalize_remove(entries: t.Sequence[object]) -> list[tuple[str, ...]]:
@@ -198,7 +201,8 @@ class _Plan:
                 )
             if not isinstance(node, dict):
                 raise TomlEditError(
-                    'remove %s: %s is %s, not a table' % (render_path(path), render_path(path[:depth]), _a(type_name(node)))
+                    'remove %s: %s is %s, not a table'
+                    % (render_path(path), render_path(path[:depth]), with_article(type_name(node)))
                 )
             if part not in node:
                 return
@@ -330,21 +334,17 @@ def _conflict(path: tuple, old_kind: str, old: object, value: object) -> str:
     shown = '' if isinstance(old, (dict, list)) else ' (%s)' % _short(old)
     return '%s: the file has %s%s, settings give %s (%s); give %s, or set force_type: true to replace it' % (
         render_path(path),
-        _a(old_kind),
+        with_article(old_kind),
         shown,
-        _a(type_name(value)),
+        with_article(type_name(value)),
         _short(value),
-        _a(old_kind),
+        with_article(old_kind),
     )
 
 
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + '...'
-
-
-def _a(name: str) -> str:
-    return ('an ' if name[0] in 'aeiou' else 'a ') + name
 
 
 def _lookup(data: object, path: tuple) -> t.Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from ansible._internal._datatag._tags import Origin
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     TomlEditError,
@@ -284,7 +285,10 @@ def test_invalid_toml_reports_line_and_column(text: str, line: int, column: int)
 @pytest.mark.parametrize('value, message', [
     ({'crio': {'runtime': {'conmon': None}}}, 'settings.crio.runtime.conmon: TOML has no null value'),
     ({'a': [1, None]}, 'settings.a[1]: TOML has no null value'),
-    ({'a': {80: 'x'}}, 'settings.a: key 80 is a int; TOML keys are strings, quote it'),
+    ({'a': {80: 'x'}}, 'settings.a: key 80 is an integer; TOML keys are strings, quote it'),
+    ({'a': {Origin(path='/play.yml').tag(80): 'x'}}, 'settings.a: key 80 is an integer; TOML keys are strings, quote it'),
+    ({'a': Origin(path='/play.yml').tag({'b': {1.5: 'x'}})}, 'settings.a.b: key 1.5 is a float; TOML keys are strings'),
+    ({'a': b'x'}, 'settings.a: expected a string, number, boolean, date, list or mapping, got bytes'),
     ({'a.b': {'c': object()}}, 'settings."a.b".c: expected a string, number, boolean, date, list or mapping, got object'),
     ({'t': datetime.time(1, 2, tzinfo=datetime.timezone.utc)}, 'settings.t: a TOML time has no time zone'),
 ])
