@@ -87,7 +87,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - nodeops.crio.config_file
 notes:
-  - A file that is not valid TOML fails the task with the parser's line and column; nothing is changed.
+  - A file that is not valid TOML fails the task with the line of the problem (and its column where the
+    parser gives one; a key defined twice is named with the line of its second definition); nothing is changed.
   - Before the new text is written it is parsed again and compared with the data the task asked
     for; a difference fails the task instead of writing a wrong file.
   - CRI-O ignores keys it does not know, so a misspelled key does nothing; check the names against

@@ -13,6 +13,7 @@ import copy
 import datetime
 import math
 import re
+import tomllib
 import typing as t
 from collections.abc import Mapping, Sequence
 
@@ -31,6 +32,7 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import pl
 
 _MISSING = object()
 _PARSER_POSITION = re.compile(r' at line \d+ col \d+$')
+_STDLIB_POSITION = re.compile(r'\(at line (\d+), column \d+\)$')
 # TOML, and so CRI-O's Go parser, holds integers as signed 64-bit numbers;
 # Python's have no limit and would be written as text no reader can take.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
@@ -41,7 +43,7 @@ class TomlEditError(Exception):
 
 
 class TomlSyntaxError(TomlEditError):
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int | None) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
@@ -65,7 +67,24 @@ def parse(text: str) -> dict:
             'not valid TOML: %s (line %d, column %d)' % (reason, error.line, error.col + 1), error.line, error.col + 1
         ) from None
     except TOMLKitError as error:
-        raise TomlEditError('not valid TOML: %s' % error) from None
+        # tomlkit tells a key defined twice without saying where; the standard
+        # library's parser (every controller has Python 3.11+) finds the line.
+        reason = str(error).rstrip('.')
+        line = _error_line(text)
+        if line is None:
+            raise TomlEditError('not valid TOML: %s' % reason) from None
+        raise TomlSyntaxError('not valid TOML: %s (line %d)' % (reason, line), line, None) from None
+
+
+def _error_line(text: str) -> int | None:
+    """The line tomllib stops at in text, if it stops."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # Its column is where it noticed, past the key; only the line is the key's.
+        match = _STDLIB_POSITION.search(str(error))
+        return int(match.group(1)) if match else None
+    return None
 
 
 def to_toml_data(value: object, where: str) -> object:

@@ -115,6 +115,16 @@ def test_invalid_toml_fails_with_line_and_column(host, run_action) -> None:
     assert host.modules == ['nodeops.crio.node_probe']
 
 
+def test_duplicate_key_fails_with_its_line(host, run_action, crio_2020) -> None:
+    text = crio_2020.replace('pids_limit = 1024\n', 'pids_limit = 1024\npids_limit = 2048\n')
+    host.write(CONF, text)
+    line = text[: text.index('pids_limit = 2048')].count('\n') + 1
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})
+    assert result['msg'] == '/etc/crio/crio.conf: not valid TOML: Key "pids_limit" already exists (line %d); ' \
+                            'the file was left unchanged' % line
+    assert host.text(CONF) == text
+
+
 def test_type_conflict_names_key_and_types(host, run_action, crio_2020) -> None:
     result = run_action(ActionModule, {'path': CONF, 'settings': {'crio': {'api': {'stream_port': 10010}}}})
     assert result['failed'] is True

@@ -282,6 +282,22 @@ def test_invalid_toml_reports_line_and_column(text: str, line: int, column: int)
     assert str(error.value).endswith('(line %d, column %d)' % (line, column))
 
 
+@pytest.mark.parametrize('text, line', [
+    pytest.param('[crio]\na = 1\nb = 2\na = 3\n', 4, id='key-twice-in-a-table'),
+    pytest.param('[[registry]]\nlocation = "a"\nlocation = "b"\n', 3, id='key-twice-in-an-array-of-tables'),
+    pytest.param('x = 1\n[crio]\nruntime.a = 1\n\nruntime.a = 2\n', 5, id='dotted-key-twice'),
+    pytest.param('[a]\nx.y = 1\n[a.x]\ny = 2\n', 3, id='table-defined-by-dotted-keys-then-a-header'),
+    pytest.param('[a]\nb = 1\n[a.b]\nc = 1\n', 3, id='value-then-table'),
+    pytest.param('[crio]\nt = { b = 1, b = 2 }\n', 2, id='inline-table'),
+])
+def test_duplicate_keys_report_their_line(text: str, line: int) -> None:
+    with pytest.raises(TomlSyntaxError) as error:
+        edit_toml(text, {'a': 1})
+    assert str(error.value).startswith('not valid TOML: ')
+    assert str(error.value).endswith('(line %d)' % line)
+    assert (error.value.line, error.value.column) == (line, None)
+
+
 @pytest.mark.parametrize('value, message', [
     ({'crio': {'runtime': {'conmon': None}}}, 'settings.crio.runtime.conmon: TOML has no null value'),
     ({'a': [1, None]}, 'settings.a[1]: TOML has no null value'),
