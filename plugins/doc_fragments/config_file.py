@@ -39,6 +39,7 @@ notes:
     M(ansible.builtin.copy) (an atomic replace that keeps the file's owner and mode unless set),
     so the managed node needs nothing but its own Python.
   - A symbolic link at O(path) is followed; the file it points to is edited.
+  - A UTF-8 byte order mark at the start of the file, as some editors save one, is read past and kept.
 attributes:
   action:
     support: full

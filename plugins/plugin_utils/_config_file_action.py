@@ -25,6 +25,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.hashing import checksum_s
 
 _ATTRIBUTE_OPTIONS = tuple(name for name in FILE_COMMON_ARGUMENTS if name != 'unsafe_writes')
+_BOM = '\ufeff'
 
 
 class ConfigError(Exception):
@@ -75,6 +76,17 @@ def attributes_hold(stat: t.Mapping[str, t.Any], args: t.Mapping[str, t.Any]) ->
     if owner is not None and str(owner) not in (stat.get('owner'), str(stat.get('uid'))):
         return False
     return group is None or str(group) in (stat.get('group'), str(stat.get('gid')))
+
+
+def split_bom(text: str | None) -> tuple[str, str | None]:
+    """A leading byte order mark, and the text after it.
+
+    Editors on Windows save UTF-8 with one; neither TOML nor YAML parsers
+    here take it as part of the first key, and the file must keep it.
+    """
+    if text is not None and text.startswith(_BOM):
+        return _BOM, text[len(_BOM) :]
+    return '', text
 
 
 def backup_path(path: str, directory: str | None, now: float, pid: int) -> str:
@@ -129,7 +141,10 @@ class ConfigFileAction(ActionBase):
         backup_dir = self._backup_dir(path, args)
 
         stat, old, folder = self._look(path, task_vars)
-        outcome = self.edit(path, old, args)
+        bom, body = split_bom(old)
+        outcome = self.edit(path, body, args)
+        if outcome.text is not None:
+            outcome.text = bom + outcome.text
         result: dict[str, t.Any] = {'changed': False, 'path': path, self.changed_name: outcome.changed_keys}
         if outcome.text is None:
             result.update(self._delete(path, old, args, backup_dir, task_vars))

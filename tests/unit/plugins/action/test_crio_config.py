@@ -273,3 +273,26 @@ def test_dotted_settings_key_warns(host, run_action) -> None:
     result = run_action(ActionModule, {'path': DROP_IN, 'settings': {'crio.runtime': {'cgroup_manager': 'systemd'}}})
     assert result['warnings'] == ["settings key 'crio.runtime' is one TOML key with a dot in its name (written \"crio.runtime\"); "
                                   'to reach a nested table, nest mappings instead']
+
+
+BOM = '\ufeff'
+
+
+def test_a_byte_order_mark_is_accepted_and_kept(host, run_action, fixture_text) -> None:
+    # Editors on Windows save UTF-8 with a BOM; TOML allows none, CRI-O's parser skips it.
+    text = BOM + fixture_text('crio-2020.conf')
+    host.write(CONF, text)
+    checked = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD}, check_mode=True)
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})
+    assert result['changed'] is True and result.get('failed') is not True
+    expected = text.replace('cgroup_manager = "systemd"', 'cgroup_manager = "cgroupfs"').replace('pids_limit = 1024', 'pids_limit = 4096')
+    assert host.files[CONF] == expected.encode('utf-8')
+    assert host.files[CONF].startswith(b'\xef\xbb\xbf# The CRI-O configuration file')
+    assert result['diff'] == checked['diff'] == {'before': text, 'after': expected, 'before_header': CONF, 'after_header': CONF}
+    assert run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})['changed'] is False
+
+
+def test_a_file_of_only_a_byte_order_mark_gets_the_keys_after_it(host, run_action) -> None:
+    host.write(DROP_IN, BOM)
+    run_action(ActionModule, {'path': DROP_IN, 'settings': SYSTEMD})
+    assert host.text(DROP_IN) == BOM + '[crio.runtime]\ncgroup_manager = "cgroupfs"\npids_limit = 4096\n'

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.nodeops.crio.plugins.plugin_utils._config_file_action import attributes_hold
+from ansible_collections.nodeops.crio.plugins.plugin_utils._config_file_action import attributes_hold, split_bom
 
 STAT = {'exists': True, 'type': 'file', 'mode': '0644', 'uid': 0, 'gid': 0, 'owner': 'root', 'group': 'root'}
 
@@ -41,3 +41,15 @@ def test_attributes_left_to_the_file_module(args):
 
 def test_a_stat_without_mode_asks_the_file_module():
     assert not attributes_hold({'exists': True}, {'mode': '0644'})
+
+
+@pytest.mark.parametrize('text, bom, body', [
+    (None, '', None),
+    ('', '', ''),
+    ('a = 1\n', '', 'a = 1\n'),
+    ('\ufeffa = 1\n', '\ufeff', 'a = 1\n'),
+    ('\ufeff', '\ufeff', ''),
+    ('a = "\ufeff"\n', '', 'a = "\ufeff"\n'),
+])
+def test_split_bom(text, bom, body):
+    assert split_bom(text) == (bom, body)
