@@ -53,6 +53,10 @@ options:
       - A removed table goes with its sub-tables and the comment right above its header; a removed
         key goes with its own comment when the two stand alone between blank lines and the comment
         is not a commented-out default.
+      - A commented-out table after the removed table's last key that is not inside it, such as
+        C(#[crio.runtime.runtimes.kata-fc]) after C([crio.runtime.runtimes.kata-qemu]) in the
+        crio.conf kubespray writes, stays byte for byte, with the comment right above it. New
+        tables go above such a block too.
       - Names that are not in the file are ignored. Removals happen before O(settings) is merged.
       - A name also given in O(settings) is replaced whole by its settings value instead of merged
         into, so nothing of the old table or array survives; when it already equals that value, the

@@ -166,6 +166,84 @@ def test_key_below_commented_default_then_removed_restores_the_file(fixture_text
     assert removed.text == text
 
 
+def test_table_below_its_commented_block_then_removed_restores_the_file(fixture_text) -> None:
+    # The commented-out workloads example after crun's block is another table's: it stays.
+    text = fixture_text('crio-config-v1.36.3.conf')
+    added = edit_toml(text, runtime(runtimes={'crun': {'runtime_path': '/usr/libexec/crio/crun'}})).text
+    assert edit_toml(added, remove=[('crio', 'runtime', 'runtimes', 'crun')]).text == text
+
+
+# The runtimes part of a crio.conf as kubespray's cri-o role renders it with
+# Kata Containers enabled: its template ends the runtimes with a commented-out
+# Firecracker table, then introduces [crio.image].
+KUBESPRAY_RUNTIMES = '''\
+[crio.runtime]
+pinns_path = ""
+
+[crio.runtime.runtimes.runc]
+runtime_path = "/usr/bin/runc"
+runtime_type = "oci"
+runtime_root = "/run/runc"
+privileged_without_host_devices = false
+
+[crio.runtime.runtimes.kata-qemu]
+runtime_path = "/usr/local/bin/containerd-shim-kata-qemu-v2"
+runtime_type = "vm"
+runtime_root = "/run/kata-containers"
+privileged_without_host_devices = true
+
+# Kata Containers with the Firecracker VMM
+#[crio.runtime.runtimes.kata-fc]
+
+# The crio.image table contains settings pertaining to the management of OCI images.
+#
+# CRI-O reads its configured registries defaults from the system wide
+# containers-registries.conf(5) located in /etc/containers/registries.conf.
+[crio.image]
+default_transport = "docker://"
+'''
+KATA_QEMU = '''\
+[crio.runtime.runtimes.kata-qemu]
+runtime_path = "/usr/local/bin/containerd-shim-kata-qemu-v2"
+runtime_type = "vm"
+runtime_root = "/run/kata-containers"
+privileged_without_host_devices = true
+
+'''
+
+
+RUNC = KUBESPRAY_RUNTIMES[KUBESPRAY_RUNTIMES.index('[crio.runtime.runtimes.runc]') : KUBESPRAY_RUNTIMES.index(KATA_QEMU)]
+
+
+KATA_FC = '# Kata Containers with the Firecracker VMM\n#[crio.runtime.runtimes.kata-fc]\n\n'
+
+
+@pytest.mark.parametrize('remove, gone', [
+    ([('crio', 'runtime', 'runtimes', 'kata-qemu')], KATA_QEMU),
+    ([('crio', 'runtime', 'runtimes', 'kata-qemu'), ('crio', 'runtime', 'runtimes', 'runc')], RUNC + KATA_QEMU),
+    # Inside the removed table: the commented-out runtime goes with the runtimes.
+    ([('crio', 'runtime', 'runtimes')], RUNC + KATA_QEMU + KATA_FC),
+])
+def test_removing_a_table_keeps_the_commented_out_table_after_it(remove: list, gone: str) -> None:
+    result = edit_toml(KUBESPRAY_RUNTIMES, remove=remove)
+    assert result.text == KUBESPRAY_RUNTIMES.replace(gone, '')
+    assert edit_toml(result.text, remove=remove).text == result.text
+
+
+def test_a_table_written_whole_stays_above_the_commented_out_table() -> None:
+    settings = runtime(runtimes={'kata-qemu': {'runtime_path': '/usr/local/bin/containerd-shim-kata-qemu-v2', 'runtime_type': 'vm'}})
+    result = edit_toml(KUBESPRAY_RUNTIMES, settings, [('crio', 'runtime', 'runtimes', 'kata-qemu')])
+    assert result.text == KUBESPRAY_RUNTIMES.replace(
+        KATA_QEMU, '[crio.runtime.runtimes.kata-qemu]\nruntime_path = "/usr/local/bin/containerd-shim-kata-qemu-v2"\n'
+        'runtime_type = "vm"\n\n')
+
+
+def test_a_new_runtime_goes_after_the_last_one_before_the_commented_out_table() -> None:
+    result = edit_toml(KUBESPRAY_RUNTIMES, runtime(runtimes={'crun': {'runtime_path': '/usr/bin/crun'}}))
+    assert result.text == KUBESPRAY_RUNTIMES.replace(
+        KATA_QEMU, KATA_QEMU + '[crio.runtime.runtimes.crun]\nruntime_path = "/usr/bin/crun"\n\n')
+
+
 @pytest.mark.parametrize('text, settings, remove, expected', [
     pytest.param('a = 1\n', {'b': {'c': 1}}, [], 'a = 1\n\n[b]\nc = 1\n', id='table-into-a-file-of-keys'),
     pytest.param('', {'crio': {'runtime': {'x': 1}}}, [], '[crio.runtime]\nx = 1\n', id='empty-file'),
