@@ -81,6 +81,18 @@ def describe(path, follow=False, checksum=False, content=False, root="/"):
     return found
 
 
+def account_ids(names, lookup):
+    """{name: number} of user or group names (lookup: pwd.getpwnam or grp.getgrnam);
+    None for a name the node does not know, so a task can refuse it before it writes."""
+    ids = {}
+    for name in names:
+        try:
+            ids[name] = lookup(name)[2]
+        except KeyError:
+            ids[name] = None
+    return ids
+
+
 def _mode_number(mode):
     return mode if isinstance(mode, int) else int(str(mode), 8)
 

@@ -247,7 +247,7 @@ def test_failed_validation_leaves_the_file(host, run_action, crio_2020) -> None:
     assert result['msg'] == ('/etc/crio/crio.conf was left unchanged: failed to validate; '
                              'stderr: level=fatal msg="invalid cgroup manager"')
     assert host.text(CONF) == crio_2020
-    assert host.calls[-1][1]['validate'] == 'crio --config %s --config-dir "" config'
+    assert dict(host.calls)['ansible.builtin.copy']['validate'] == 'crio --config %s --config-dir "" config'
 
 
 def test_not_utf8_is_refused(host, run_action) -> None:
@@ -296,3 +296,64 @@ def test_a_file_of_only_a_byte_order_mark_gets_the_keys_after_it(host, run_actio
     host.write(DROP_IN, BOM)
     run_action(ActionModule, {'path': DROP_IN, 'settings': SYSTEMD})
     assert host.text(DROP_IN) == BOM + '[crio.runtime]\ncgroup_manager = "cgroupfs"\npids_limit = 4096\n'
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('mode', ['0999', 'rw', 'preserve', 0o10000])
+def test_a_bad_mode_fails_before_any_remote_call(host, run_action, crio_2020, check_mode, mode) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'mode': mode}, check_mode=check_mode)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('mode: ')
+    assert host.calls == []
+    assert host.text(CONF) == crio_2020
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('option, name, message', [
+    ('owner', 'nosuchuser', "owner: the managed node has no user 'nosuchuser'; give a user it knows, by name or number"),
+    ('group', 'nosuchgroup', "group: the managed node has no group 'nosuchgroup'; give a group it knows, by name or number"),
+])
+def test_an_unknown_owner_or_group_fails_before_anything_is_written(host, run_action, crio_2020, check_mode, option, name,
+                                                                     message) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, option: name}, check_mode=check_mode)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == message
+    assert host.modules == ['nodeops.crio.node_probe']
+    assert host.calls[0][1]['users' if option == 'owner' else 'groups'] == [name]
+    assert host.text(CONF) == crio_2020 and host.transfers == {}
+
+
+def test_owner_and_group_by_number_or_known_name_pass(host, run_action, crio_2020) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'owner': 'nobody', 'group': '4'})
+    assert result['changed'] is True and 'failed' not in result
+    assert host.calls[0][1]['users'] == ['nobody'] and 'groups' not in host.calls[0][1]
+    assert host.owners[CONF] == 'nobody'
+
+
+def test_a_failure_after_the_write_reports_the_change(host, run_action, crio_2020) -> None:
+    # chattr fails once copy has moved the new file in place: the file did change.
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'attributes': '+i'})
+    expected = crio_2020.replace('cgroup_manager = "systemd"', 'cgroup_manager = "cgroupfs"').replace('pids_limit = 1024', 'pids_limit = 4096')
+    assert host.text(CONF) == expected
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'] == ('/etc/crio/crio.conf: the new text was written, then ansible.builtin.copy failed: Error while '
+                             'setting attributes: /usr/bin/chattr: Operation not supported while setting flags')
+    assert result['changed_keys'] == ['crio.runtime.cgroup_manager', 'crio.runtime.pids_limit']
+    assert result['diff']['after'] == expected
+
+
+def test_a_failure_before_the_write_says_the_file_is_unchanged(host, run_action, crio_2020) -> None:
+    host.validator = lambda content: (1, '', 'bad')
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'validate': 'check %s'})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == '/etc/crio/crio.conf was left unchanged: failed to validate; stderr: bad'
+    assert 'diff' not in result
+
+
+def test_attributes_that_fail_halfway_report_what_changed(host, run_action, crio_2020) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': {}, 'mode': '0600', 'attributes': '+i'})
+    assert host.modes[CONF] == '0600'
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'] == ('cannot set all the attributes of /etc/crio/crio.conf: Error while setting attributes: '
+                             '/usr/bin/chattr: Operation not supported while setting flags; set before the failure: '
+                             'mode 0600 (was 0644)')

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import (
-    checksum_list_holds, describe, differs, file_digest, list_dir, path_type, read_sysctls, sysctl_path)
+    account_ids, checksum_list_holds, describe, differs, file_digest, list_dir, path_type, read_sysctls, sysctl_path)
 
 TEXT = b'[crio.runtime]\ncgroup_manager = "systemd"\n'
 SHA1 = hashlib.sha1(TEXT).hexdigest()
@@ -273,3 +273,13 @@ def test_checksum_list_holds(tmp_path: Path, installed: dict[str, bytes], text: 
 
 def test_a_missing_checksum_list_does_not_hold(tmp_path: Path, installed: dict[str, bytes]) -> None:
     assert checksum_list_holds(LIST, root=str(tmp_path)) is False
+
+
+def test_account_ids_give_none_for_an_unknown_name() -> None:
+    known = {'root': ('root', 'x', 0), 'adm': ('adm', 'x', 4)}
+
+    def lookup(name: str) -> tuple[str, str, int]:
+        return known[name]  # KeyError, as pwd.getpwnam and grp.getgrnam raise
+
+    assert account_ids(['root', 'nosuch', 'adm'], lookup) == {'root': 0, 'nosuch': None, 'adm': 4}
+    assert account_ids([], lookup) == {}
