@@ -128,7 +128,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 paths:
-  description: What is at each path of O(paths).
+  description:
+    - What is at each path of O(paths).
+    - With O(follow), a path that is a symbolic link also gets C(link_target), the path it resolves to; for a link
+      that points nowhere the path does not exist, and C(link_target) says where it points.
   returned: always
   type: dict
   sample: {"/etc/crio/crio.conf": {"exists": true, "type": "file", "mode": "0644", "uid": 0, "gid": 0,

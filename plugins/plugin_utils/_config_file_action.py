@@ -203,18 +203,30 @@ class ConfigFileAction(ActionBase):
         backup_dir = self._backup_dir(path, args)
 
         stat, old, folder = self._look(path, args, task_vars)
+        # A link is followed as ansible.builtin.copy follows it: the file it points
+        # to is written, and its backup goes next to that file.
+        real = stat.get('link_target') or path
+        if real != path and stat['exists']:
+            backup_dir = self._backup_dir(real, args)
         bom, body = split_bom(old)
         outcome = self.edit(path, body, args)
         if outcome.text is not None:
             outcome.text = bom + outcome.text
+            if old is None and real != path:
+                # copy would replace the link with a regular file.
+                raise ConfigError(
+                    '%s is a symbolic link to %s, which does not exist; create that file, or give its path as path, '
+                    'or remove the link' % (path, real)
+                )
         result: dict[str, t.Any] = {'changed': False, 'path': path, self.changed_name: outcome.changed_keys}
         try:
             if outcome.text is None:
+                # state=absent removes the link itself, as rm does.
                 result.update(self._delete(path, old, args, backup_dir, task_vars))
             elif old is None or outcome.text != old:
-                result.update(self._write(path, old, outcome.text, args, backup_dir, folder, task_vars))
+                result.update(self._write(real, old, outcome.text, args, backup_dir, folder, task_vars))
             elif not attributes_hold(stat, args):
-                result.update(self._set_attributes(path, stat, args, task_vars))
+                result.update(self._set_attributes(real, stat, args, task_vars))
         except ConfigError as error:
             error.result = dict(result, **error.result)
             raise

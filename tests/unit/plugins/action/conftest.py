@@ -31,6 +31,7 @@ class FakeHost:
         self.users = {'root': 0, 'nobody': 65534}
         self.groups = {'root': 0, 'adm': 4}
         self.owners: dict[str, str] = {}
+        self.links: dict[str, str] = {}  # symbolic links: path -> absolute target
 
     def write(self, path: str, text: str | bytes) -> None:
         self.files[path] = text.encode('utf-8') if isinstance(text, str) else text
@@ -55,7 +56,16 @@ class FakeHost:
         self.transfers[remote_path] = data.encode('utf-8') if isinstance(data, str) else data
         return remote_path
 
-    def _describe(self, path: str, content: bool) -> dict:
+    def resolve(self, path: str) -> str:
+        while path in self.links:
+            path = self.links[path]
+        return path
+
+    def _describe(self, path: str, content: bool, follow: bool = True) -> dict:
+        if follow and path in self.links:
+            return dict(self._describe(self.resolve(path), content), link_target=self.resolve(path))
+        if path in self.links:
+            return {'exists': True, 'type': 'link', 'mode': '0777', 'owner': 'root', 'group': 'root', 'uid': 0, 'gid': 0}
         if path in self.dirs:
             return {'exists': True, 'type': 'directory', 'mode': '0755', 'owner': 'root', 'group': 'root', 'uid': 0, 'gid': 0}
         if path not in self.files:
@@ -68,10 +78,11 @@ class FakeHost:
         return found
 
     def _probe(self, args: dict) -> dict:
-        found = {path: self._describe(path, args.get('get_content', False)) for path in args['paths']}
+        found = {path: self._describe(path, args.get('get_content', False), args.get('follow', False)) for path in args['paths']}
         for path, described in found.items():
-            if args.get('get_checksum') and path in self.files:
-                described['checksum'] = hashlib.sha1(self.files[path]).hexdigest()
+            real = self.resolve(path) if args.get('follow') else path
+            if args.get('get_checksum') and real in self.files:
+                described['checksum'] = hashlib.sha1(self.files[real]).hexdigest()
         return {'paths': found, 'users': {name: self.users.get(name) for name in args.get('users', [])},
                 'groups': {name: self.groups.get(name) for name in args.get('groups', [])}}
 
@@ -94,10 +105,17 @@ class FakeHost:
 
     def _copy(self, args: dict) -> dict:
         dest = args['dest']
+        # As ansible.builtin.copy: follow=true follows a link to an existing file;
+        # a dangling link is replaced by the new file.
+        if dest in self.links:
+            if args.get('follow') and self.resolve(dest) in self.files:
+                dest = self.resolve(dest)
+            else:
+                del self.links[dest]
         if posixpath.dirname(dest) not in self.dirs:
             return {'failed': True, 'msg': 'Destination directory %s does not exist' % posixpath.dirname(dest)}
         if args.get('remote_src'):
-            self.files[dest] = self.files[args['src']]
+            self.files[dest] = self.files[self.resolve(args['src'])]
             return {'changed': True, 'dest': dest}
         content = self.transfers[args['src']]
         if hashlib.sha1(content).hexdigest() != args['checksum']:
@@ -118,7 +136,12 @@ class FakeHost:
     def _file(self, args: dict) -> dict:
         path = args['path']
         if args['state'] == 'absent':
+            if path in self.links:
+                del self.links[path]
+                return {'changed': True, 'path': path}
             return {'changed': self.files.pop(path, None) is not None, 'path': path}
+        if args.get('follow'):
+            path = self.resolve(path)
         if args['state'] == 'directory':
             changed = path not in self.dirs
             self.dirs.add(path)

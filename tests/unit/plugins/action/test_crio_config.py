@@ -357,3 +357,48 @@ def test_attributes_that_fail_halfway_report_what_changed(host, run_action, crio
     assert result['msg'] == ('cannot set all the attributes of /etc/crio/crio.conf: Error while setting attributes: '
                              '/usr/bin/chattr: Operation not supported while setting flags; set before the failure: '
                              'mode 0600 (was 0644)')
+
+
+# A symbolic link at path is followed, as ansible.builtin.copy follows it with follow=true; one that
+# points nowhere is refused rather than replaced by a regular file.
+
+def test_a_link_to_a_file_edits_the_file_and_keeps_the_link(host, run_action, crio_2020) -> None:
+    host.files['/etc/crio/crio.conf.real'] = host.files.pop(CONF)
+    host.links[CONF] = '/etc/crio/crio.conf.real'
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})
+    assert result['changed'] is True and result['path'] == CONF
+    assert host.links == {CONF: '/etc/crio/crio.conf.real'} and CONF not in host.files
+    assert 'cgroup_manager = "cgroupfs"' in host.text('/etc/crio/crio.conf.real')
+    assert dict(host.calls)['ansible.builtin.copy']['dest'] == '/etc/crio/crio.conf.real'
+    assert run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})['changed'] is False
+
+
+def test_a_backup_through_a_link_into_a_drop_in_directory_is_refused(host, run_action, crio_2020) -> None:
+    # copy puts its backup next to the file the link points to: here inside crio.conf.d.
+    real = '/etc/crio/crio.conf.d/00-base.conf'
+    host.files[real] = host.files.pop(CONF)
+    host.links[CONF] = real
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'backup': True})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('backup: a backup next to /etc/crio/crio.conf.d/00-base.conf would sit in '
+                                    '/etc/crio/crio.conf.d, a drop-in directory')
+    assert host.modules == ['nodeops.crio.node_probe']
+    assert host.text(real) == crio_2020 and [name for name in host.files if name.startswith(real)] == [real]
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_dangling_link_is_refused_not_replaced(host, run_action, check_mode) -> None:
+    host.links[DROP_IN] = '/opt/crio/50-nodeops.conf'
+    result = run_action(ActionModule, {'path': DROP_IN, 'settings': SYSTEMD, 'create': True}, check_mode=check_mode)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == ('/etc/crio/crio.conf.d/50-nodeops.conf is a symbolic link to /opt/crio/50-nodeops.conf, '
+                             'which does not exist; create that file, or give its path as path, or remove the link')
+    assert host.links == {DROP_IN: '/opt/crio/50-nodeops.conf'} and DROP_IN not in host.files
+    assert host.modules == ['nodeops.crio.node_probe']
+
+
+def test_a_dangling_link_with_nothing_to_write_is_left_alone(host, run_action) -> None:
+    host.links[DROP_IN] = '/opt/crio/50-nodeops.conf'
+    result = run_action(ActionModule, {'path': DROP_IN, 'remove': [['crio', 'x']]})
+    assert result['changed'] is False and 'failed' not in result
+    assert host.links == {DROP_IN: '/opt/crio/50-nodeops.conf'}

@@ -66,10 +66,30 @@ def test_a_link_is_followed_only_when_asked(tmp_path: Path, follow: bool, kind: 
     assert found.get('checksum') == checksum
 
 
-def test_a_dangling_link_followed_is_missing(tmp_path: Path) -> None:
+def test_a_dangling_link_followed_is_missing_and_says_where_it_points(tmp_path: Path) -> None:
     (tmp_path / 'gone').symlink_to(tmp_path / 'nowhere')
-    assert describe('/gone', follow=True, root=str(tmp_path)) == {'exists': False}
+    assert describe('/gone', follow=True, root=str(tmp_path)) == {'exists': False, 'link_target': '/nowhere'}
     assert describe('/gone', root=str(tmp_path))['type'] == 'link'
+    assert 'link_target' not in describe('/gone', root=str(tmp_path))
+
+
+@pytest.mark.parametrize('link, target, real', [
+    ('/etc/crio/crio.conf', 'crio.conf.d/00-base.conf', '/etc/crio/crio.conf.d/00-base.conf'),
+    ('/etc/crio/crio.conf', '../../opt/crio.conf', '/opt/crio.conf'),
+    ('/etc/crio/crio.conf', '/etc/crio/step', '/opt/.hidden/crio.conf'),  # a chain of two links
+])
+def test_a_followed_link_gives_the_path_it_resolves_to(tmp_path: Path, link: str, target: str, real: str) -> None:
+    put(tmp_path, real)
+    (tmp_path / 'etc' / 'crio').mkdir(parents=True, exist_ok=True)
+    (tmp_path / 'etc' / 'crio' / 'step').symlink_to(tmp_path / 'opt' / '.hidden' / 'crio.conf')
+    (tmp_path / link.lstrip('/')).symlink_to(tmp_path / target.lstrip('/') if target.startswith('/') else target)
+    found = describe(link, follow=True, checksum=True, root=str(tmp_path))
+    assert (found['type'], found['link_target'], found['checksum']) == ('file', real, SHA1)
+
+
+def test_a_path_that_is_no_link_has_no_link_target(tmp_path: Path) -> None:
+    put(tmp_path, '/etc/crio/crio.conf')
+    assert 'link_target' not in describe('/etc/crio/crio.conf', follow=True, root=str(tmp_path))
 
 
 def test_a_fifo_is_other(tmp_path: Path) -> None:
