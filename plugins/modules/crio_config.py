@@ -83,6 +83,8 @@ options:
     description:
       - Replace a value even when the file holds the key with another type; the old key or table
         is removed and the new one written in its place.
+      - CRI-O refuses a key of the wrong type at start, so check the type C(crio config --default)
+        prints first; some numbers are strings there, such as C(stream_port = "0").
     type: bool
     default: false
 extends_documentation_fragment:
@@ -161,13 +163,16 @@ EXAMPLES = r"""
           log_size_max: -1
     validate: crio --config %s --config-dir "" config
 
-- name: Turn a string into an integer where an old file had it quoted
+# metrics_port is an integer in CRI-O (crio config prints 9090); a file that
+# quotes it ("9090") does not load. Some keys are strings though: stream_port
+# must stay quoted, as "10010".
+- name: Give metrics_port back its integer type where a file had it quoted
   nodeops.crio.crio_config:
     path: /etc/crio/crio.conf
     settings:
       crio:
-        api:
-          stream_port: 10010
+        metrics:
+          metrics_port: 9090
     force_type: true
 
 - name: Delete our drop-in
