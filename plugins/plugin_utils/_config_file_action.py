@@ -7,7 +7,10 @@ stat and content, and its folder's), compute the new text here
 with the pure editors in plugin_utils, and write it back through
 ansible.builtin.copy, which brings check mode, backup, validate,
 owner/group/mode and atomic replacement.  Every argument is checked before
-the first remote call.
+the first write: on the controller before any remote call, and the owner and
+group names by the probe that reads the file.  A module that fails once the
+new text may be in place is followed by another look, so that the result
+says what happened to the file.
 """
 
 from __future__ import annotations
@@ -215,7 +218,7 @@ class ConfigFileAction(ActionBase):
             if old is None and real != path:
                 # copy would replace the link with a regular file.
                 raise ConfigError(
-                    '%s is a symbolic link to %s, which does not exist; create that file, or give its path as path, '
+                    '%s is a symbolic link to %s, which does not exist; create that file first, set path to it, '
                     'or remove the link' % (path, real)
                 )
         result: dict[str, t.Any] = {'changed': False, 'path': path, self.changed_name: outcome.changed_keys}
@@ -367,6 +370,17 @@ class ConfigFileAction(ActionBase):
             result['backup_file'] = copied['backup_file']
         return result
 
+    def _look_again(self, path: str, failure: RemoteFailure, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The file's stat with its checksum after a module failed on it."""
+        try:
+            probe = self._module('nodeops.crio.node_probe', dict(paths=[path], follow=True, get_checksum=True), task_vars, 'look')
+        except RemoteFailure as again:
+            raise ConfigError(
+                '%s: %s; whether it changed is unknown, as looking at it again failed too: %s'
+                % (path, failure.detail, again.detail)
+            ) from None
+        return probe['paths'][path]
+
     def _copy_failed(
         self, path: str, new: str, failure: RemoteFailure, result: dict[str, t.Any], task_vars: dict[str, t.Any]
     ) -> ConfigError:
@@ -374,19 +388,11 @@ class ConfigFileAction(ActionBase):
         moved in place (validate, checksum) or after (owner, SELinux, attributes)."""
         kept = {key: value for key, value in result.items() if key == 'backup_file'}
         try:
-            probe = self._module(
-                'nodeops.crio.node_probe',
-                dict(paths=[path], follow=True, get_checksum=True),
-                task_vars,
-                'cannot look at %s' % path,
-            )
-        except RemoteFailure as again:
-            return ConfigError(
-                '%s: ansible.builtin.copy failed: %s; whether it wrote the new text is unknown, as looking at the '
-                'file again failed too: %s' % (path, failure.detail, again.detail),
-                kept,
-            )
-        if probe['paths'][path].get('checksum') == checksum_s(new):
+            now = self._look_again(path, failure, task_vars)
+        except ConfigError as unknown:
+            unknown.result = kept
+            return unknown
+        if now.get('checksum') == checksum_s(new):
             return ConfigError(
                 '%s: the new text was written, then ansible.builtin.copy failed: %s' % (path, failure.detail), result
             )
@@ -431,10 +437,7 @@ class ConfigFileAction(ActionBase):
             done = self._module('ansible.builtin.file', file_args, task_vars, 'cannot set the attributes of %s' % path)
         except RemoteFailure as failure:
             # file sets owner, group and mode one by one: some may be set when a later one fails.
-            probe = self._module(
-                'nodeops.crio.node_probe', dict(paths=[path], follow=True), task_vars, 'cannot look at %s' % path
-            )
-            now = probe['paths'][path]
+            now = self._look_again(path, failure, task_vars)
             changes = [
                 '%s %s (was %s)' % (name, now.get(name), stat.get(name))
                 for name in ('owner', 'group', 'mode')

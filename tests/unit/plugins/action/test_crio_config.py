@@ -392,7 +392,7 @@ def test_a_dangling_link_is_refused_not_replaced(host, run_action, check_mode) -
     result = run_action(ActionModule, {'path': DROP_IN, 'settings': SYSTEMD, 'create': True}, check_mode=check_mode)
     assert result['failed'] is True and result['changed'] is False
     assert result['msg'] == ('/etc/crio/crio.conf.d/50-nodeops.conf is a symbolic link to /opt/crio/50-nodeops.conf, '
-                             'which does not exist; create that file, or give its path as path, or remove the link')
+                             'which does not exist; create that file first, set path to it, or remove the link')
     assert host.links == {DROP_IN: '/opt/crio/50-nodeops.conf'} and DROP_IN not in host.files
     assert host.modules == ['nodeops.crio.node_probe']
 
@@ -402,3 +402,19 @@ def test_a_dangling_link_with_nothing_to_write_is_left_alone(host, run_action) -
     result = run_action(ActionModule, {'path': DROP_IN, 'remove': [['crio', 'x']]})
     assert result['changed'] is False and 'failed' not in result
     assert host.links == {DROP_IN: '/opt/crio/50-nodeops.conf'}
+
+
+def test_a_failure_that_cannot_be_looked_into_says_so(host, run_action, crio_2020, monkeypatch) -> None:
+    probe = host._probe
+    looks = []
+
+    def flaky(args: dict) -> dict:
+        looks.append(args)
+        return probe(args) if len(looks) == 1 else {'failed': True, 'msg': 'Connection reset'}
+
+    monkeypatch.setattr(host, '_probe', flaky)
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'attributes': '+i'})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == ('/etc/crio/crio.conf: Error while setting attributes: /usr/bin/chattr: Operation not supported '
+                             'while setting flags; whether it changed is unknown, as looking at it again failed too: '
+                             'Connection reset')
