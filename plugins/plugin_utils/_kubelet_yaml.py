@@ -276,7 +276,7 @@ def set_values(
     lone = sum(data is not None for data in loaded) == 1
     chosen = [data is not None and (data.get("kind") in kinds or (lone and data.get("kind") is None)) for data in loaded]
     wanted = ("one of " if len(kinds) > 1 else "") + ", ".join(kinds)
-    if not any(chosen) and len(present) == 1:
+    if not any(chosen) and lone and present:
         raise YamlEditError("the document is of kind %s, not %s; set kinds to edit another kind" % (present[0], wanted))
     warnings = []
     if not any(chosen):
@@ -284,10 +284,9 @@ def set_values(
     changed: list[str] = []
     out: list[str] = []
     for lines, data, edit in zip(documents, loaded, chosen, strict=True):
-        if not edit:
+        if not edit or not isinstance(data, dict):
             out.append("".join(lines))
             continue
-        assert isinstance(data, dict)
         doc, expected = _Document(list(lines)), copy.deepcopy(data)
         for path, value in settings:
             found, current = _lookup(data, path)

@@ -203,6 +203,12 @@ def test_a_document_without_a_kind_in_a_stream_is_left_alone():
     assert changed == ["cgroupDriver"]
 
 
+def test_a_stream_of_a_kindless_document_and_another_kind_warns():
+    text = "cgroupDriver: cgroupfs\n---\n" + DEPLOYMENT
+    assert set_values(text, [(("cgroupDriver",), "systemd")]) == (
+        text, [], ["no document of kind KubeletConfiguration, only Deployment; nothing was changed"])
+
+
 def test_a_stream_without_a_matching_document_warns_and_changes_nothing():
     text = KUBEADM_INIT.split("---\napiVersion: kubelet")[0]
     after, changed, warnings = set_values(text, [(("cgroupDriver",), "systemd")])
