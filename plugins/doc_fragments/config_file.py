@@ -38,7 +38,17 @@ notes:
   - The file is read and the new text computed on the controller, then written through
     M(ansible.builtin.copy) (an atomic replace that keeps the file's owner and mode unless set),
     so the managed node needs nothing but its own Python.
-  - A symbolic link at O(path) is followed; the file it points to is edited.
+  - O(mode), O(owner) and O(group) are checked before anything is written, in check mode too. A mode must be
+    octal (V('0644'), quoted so that YAML keeps it a string, or a number) or symbolic (V(u=rw,g=r,o=r)) as
+    M(ansible.builtin.file) takes it; V(preserve) is refused, there being no source file whose mode to keep. An
+    owner or group given by name must exist on the managed node; a number is taken as it is.
+  - Should M(ansible.builtin.copy) fail once the new text is in place (an SELinux context or attribute it cannot
+    set, for instance), the task fails with C(changed=true) and says that the new text was written.
+  - A symbolic link at O(path) is followed as M(ansible.builtin.copy) follows it with C(follow=true); the file it
+    points to is edited and the link stays. A backup then goes next to that file, which must not be in a drop-in
+    directory either. A link that points to a file that does not exist fails the task instead of being replaced by
+    a regular file; create the file it points to, or give that path. Deleting the file removes the link itself.
+  - A UTF-8 byte order mark at the start of the file, as some editors save one, is read past and kept.
 attributes:
   action:
     support: full

@@ -76,6 +76,12 @@ _value:
           kubeadm configuration file, so that kubeadm writes kubelet's file
           already wired.
       type: dict
+    kubeadm_kinds:
+      description:
+        - The kinds of the documents in the kubeadm configuration file, so that the role edits only
+          those it has; null without the file, or when it is not YAML.
+      type: list
+      elements: str
     awaiting_kubeadm:
       description:
         - True when kubelet's configuration file does not exist yet and

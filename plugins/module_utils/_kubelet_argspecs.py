@@ -9,7 +9,7 @@ from ansible_collections.nodeops.crio.plugins.module_utils._argspecs import _WRI
 KUBELET_CONFIG = dict(
     path=dict(type='path', required=True),
     settings=dict(type='dict', required=True),
-    kinds=dict(type='list', elements='str'),
+    kinds=dict(type='list', elements='str', default=['KubeletConfiguration']),
     create=dict(type='bool', default=False),
     **_WRITE_OPTIONS
 )

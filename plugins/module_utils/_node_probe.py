@@ -53,13 +53,16 @@ def describe(path, follow=False, checksum=False, content=False, root="/"):
     the whole probe, so that one unreadable file does not hide the others.
     """
     local = _under(root, path)
+    # Followed, a link is described as what it points to; say where that is,
+    # so that a writer can tell a missing file from a link that points nowhere.
+    link = {"link_target": _real_path(local, root)} if follow and os.path.islink(local) else {}
     try:
         info = os.stat(local) if follow else os.lstat(local)
     except FileNotFoundError:
-        return {"exists": False}
+        return dict({"exists": False}, **link)
     except OSError as error:
         return {"exists": False, "error": error.strerror or str(error)}
-    found = {
+    found = dict(link, **{
         "exists": True,
         "type": path_type(info.st_mode),
         "mode": "%04o" % stat.S_IMODE(info.st_mode),
@@ -68,7 +71,7 @@ def describe(path, follow=False, checksum=False, content=False, root="/"):
         "owner": _name(pwd.getpwuid, info.st_uid),
         "group": _name(grp.getgrgid, info.st_gid),
         "size": info.st_size,
-    }
+    })
     if found["type"] == "file" and (checksum or content):
         try:
             if checksum:
@@ -79,6 +82,30 @@ def describe(path, follow=False, checksum=False, content=False, root="/"):
         except OSError as error:
             found["error"] = error.strerror or str(error)
     return found
+
+
+def account_ids(names, lookup):
+    """{name: number} of user or group names (lookup: pwd.getpwnam or grp.getgrnam);
+    None for a name the node does not know, so a task can refuse it before it writes."""
+    ids = {}
+    for name in names:
+        try:
+            ids[name] = lookup(name)[2]
+        except KeyError:
+            ids[name] = None
+    return ids
+
+
+def _real_path(local, root):
+    """The node path that local resolves to, every link in it followed as far as it goes."""
+    real = os.path.realpath(local)
+    if root == "/":
+        return real
+    base = os.path.realpath(root)
+    if real != base and not real.startswith(base + os.sep):
+        return real
+    relative = os.path.relpath(real, base)
+    return "/" if relative == "." else "/" + relative
 
 
 def _mode_number(mode):

@@ -53,6 +53,10 @@ options:
       - A removed table goes with its sub-tables and the comment right above its header; a removed
         key goes with its own comment when the two stand alone between blank lines and the comment
         is not a commented-out default.
+      - A commented-out table after the removed table's last key that is not inside it, such as
+        C(#[crio.runtime.runtimes.kata-fc]) after C([crio.runtime.runtimes.kata-qemu]) in the
+        crio.conf kubespray writes, stays byte for byte, with the comment right above it. New
+        tables go above such a block too.
       - Names that are not in the file are ignored. Removals happen before O(settings) is merged.
       - A name also given in O(settings) is replaced whole by its settings value instead of merged
         into, so nothing of the old table or array survives; when it already equals that value, the
@@ -79,6 +83,8 @@ options:
     description:
       - Replace a value even when the file holds the key with another type; the old key or table
         is removed and the new one written in its place.
+      - CRI-O refuses a key of the wrong type at start, so check the type C(crio config --default)
+        prints first; some numbers are strings there, such as C(stream_port = "0").
     type: bool
     default: false
 extends_documentation_fragment:
@@ -87,7 +93,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - nodeops.crio.config_file
 notes:
-  - A file that is not valid TOML fails the task with the parser's line and column; nothing is changed.
+  - A file that is not valid TOML fails the task with the line of the problem (and its column where the
+    parser gives one; a key defined twice is named with the line of its second definition); nothing is changed.
   - Before the new text is written it is parsed again and compared with the data the task asked
     for; a difference fails the task instead of writing a wrong file.
   - CRI-O ignores keys it does not know, so a misspelled key does nothing; check the names against
@@ -156,13 +163,16 @@ EXAMPLES = r"""
           log_size_max: -1
     validate: crio --config %s --config-dir "" config
 
-- name: Turn a string into an integer where an old file had it quoted
+# metrics_port is an integer in CRI-O (crio config prints 9090); a file that
+# quotes it ("9090") does not load. Some keys are strings though: stream_port
+# must stay quoted, as "10010".
+- name: Give metrics_port back its integer type where a file had it quoted
   nodeops.crio.crio_config:
     path: /etc/crio/crio.conf
     settings:
       crio:
-        api:
-          stream_port: 10010
+        metrics:
+          metrics_port: 9090
     force_type: true
 
 - name: Delete our drop-in

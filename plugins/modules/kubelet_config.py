@@ -11,8 +11,8 @@ version_added: 0.1.0
 description:
   - Sets keys in a block-style YAML file on the node, such as kubelet's
     KubeletConfiguration (C(/var/lib/kubelet/config.yaml)), kubeadm's
-    C(/var/lib/kubelet/instance-config.yaml), or the C(InitConfiguration) and
-    C(JoinConfiguration) documents of a kubeadm configuration file.
+    C(/var/lib/kubelet/instance-config.yaml), or the documents of a kubeadm
+    configuration file (O(kinds) picks which).
   - Comments, blank lines, key order and quoting of everything else stay as
     they were; a replaced value keeps its quoting style and trailing comment; a
     new key goes at the end of its mapping.
@@ -31,14 +31,23 @@ options:
     description:
       - A nested mapping of the keys to set; mappings are walked, every other
         value (scalars and lists) is set as a whole.
+      - A null value is refused, naming the key, as M(nodeops.crio.crio_config) refuses it; leave the key out
+        instead (this module removes no keys). So is a value YAML cannot hold as written here, such as a date.
+      - A new or empty file gets these keys alone; give C(apiVersion) and C(kind) among them when the file needs them.
     type: dict
     required: true
   kinds:
     description:
-      - Edit only the documents whose C(kind) is one of these. Without it,
-        every document that is a mapping is edited.
+      - The kinds of document to edit, by their C(kind) key; documents of other kinds are never edited.
+      - A file of one document of another kind (a Deployment, a kubeadm C(InitConfiguration) with the default)
+        fails the task. In a file of several documents, such as a kubeadm configuration, the others are left
+        as they are; when none is of these kinds the task warns and changes nothing.
+      - A file of one document without a C(kind), such as kubeadm's C(instance-config.yaml) (a patch of
+        kubelet's configuration) or an empty file, is edited whatever O(kinds) says.
+      - A document that is not a mapping (a list, a string) fails the task.
     type: list
     elements: str
+    default: [KubeletConfiguration]
   create:
     description:
       - Create the file from O(settings) when it does not exist; otherwise a missing file fails the task.
@@ -71,11 +80,18 @@ EXAMPLES = r"""
     settings:
       nodeRegistration:
         criSocket: unix:///var/run/crio/crio.sock
+
+# The default kinds: only the KubeletConfiguration document of the file changes.
+- name: Give kubelet the systemd cgroup driver in a kubeadm configuration
+  nodeops.crio.kubelet_config:
+    path: /etc/kubernetes/kubeadm-config.yaml
+    settings:
+      cgroupDriver: systemd
 """
 
 RETURN = r"""
 changed_keys:
-  description: Dotted names of the keys that were (or in check mode would be) set.
+  description: Dotted names of the keys that were (or in check mode would be) set, once for each document.
   returned: always
   type: list
   elements: str

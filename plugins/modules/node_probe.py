@@ -10,11 +10,13 @@ short_description: Look at many paths, sysctls and checksum lists of a node in o
 version_added: 0.1.0
 description:
   - Describes paths, compares files and folders with the state a later task
-    would give them, reads sysctls and checks sha256sum lists, all in one call,
-    so that a converged node costs one round trip instead of one per file.
+    would give them, reads sysctls, checks sha256sum lists and looks up users
+    and groups, all in one call, so that a converged node costs one round trip
+    instead of one per file.
   - Reads only; safe in check mode. The role nodeops.crio.crio uses it to skip
     the tasks whose file already holds what they would write, and the config
-    modules use it to read their file.
+    modules use it to read their file and to check its owner and group exist
+    before they write.
 author:
   - nodeops.crio maintainers (!UNKNOWN)
 options:
@@ -79,6 +81,18 @@ options:
     type: list
     elements: path
     default: []
+  users:
+    description:
+      - User names to look up in RV(users), such as the owner a later task will give a file.
+      - Names only; a number needs no lookup.
+    type: list
+    elements: str
+    default: []
+  groups:
+    description: Group names to look up in RV(groups), as O(users).
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
@@ -114,7 +128,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 paths:
-  description: What is at each path of O(paths).
+  description:
+    - What is at each path of O(paths).
+    - With O(follow), a path that is a symbolic link also gets C(link_target), the path it resolves to; for a link
+      that points nowhere the path does not exist, and C(link_target) says where it points.
   returned: always
   type: dict
   sample: {"/etc/crio/crio.conf": {"exists": true, "type": "file", "mode": "0644", "uid": 0, "gid": 0,
@@ -144,11 +161,24 @@ listings:
   returned: always
   type: dict
   sample: {"/etc/cni/net.d": ["10-calico.conflist", "calico-kubeconfig"]}
+users:
+  description: The uid of each name of O(users); null for a name the node has no user for.
+  returned: always
+  type: dict
+  sample: {"root": 0, "nosuchuser": null}
+groups:
+  description: The gid of each name of O(groups); null for a name the node has no group for.
+  returned: always
+  type: dict
+  sample: {"adm": 4}
 """
+
+import grp
+import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import (
-    checksum_list_holds, describe, differs, list_dir, read_sysctls, sysctls_writable)
+    account_ids, checksum_list_holds, describe, differs, list_dir, read_sysctls, sysctls_writable)
 
 
 def main():
@@ -169,6 +199,8 @@ def main():
             sysctls=dict(type="list", elements="str", default=[]),
             checksum_lists=dict(type="list", elements="path", default=[]),
             list_dirs=dict(type="list", elements="path", default=[]),
+            users=dict(type="list", elements="str", default=[]),
+            groups=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -189,6 +221,8 @@ def main():
         sysctls_writable=sysctls_writable(),
         checksum_lists=dict((path, checksum_list_holds(path)) for path in params["checksum_lists"]),
         listings=dict((path, list_dir(path)) for path in params["list_dirs"]),
+        users=account_ids(params["users"], pwd.getpwnam),
+        groups=account_ids(params["groups"], grp.getgrnam),
     )
 
 

@@ -197,6 +197,18 @@ def _kubeadm_kubelet(text: str | None) -> dict[str, t.Any] | None:
     return found[-1] if found else None
 
 
+def _kubeadm_kinds(text: str | None) -> list[str] | None:
+    """The kinds of the documents of a kubeadm configuration file; None without a file, or for one that is not
+    YAML (the role's dry run of its edit then says what is wrong)."""
+    if text is None:
+        return None
+    try:
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return None
+    return [str(doc["kind"]) for doc in documents if isinstance(doc, dict) and doc.get("kind") is not None]
+
+
 def _cgroup_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any], sources: dict[str, str], known: bool) -> list[str]:
     if kubelet.get("cgroup_version") != 1:
         return []
@@ -349,6 +361,7 @@ def plan(
     return dict(
         config_settings={} if awaiting_kubeadm or folder else config_settings,
         kubeadm_kubelet_settings=dict(wanted, **settings),
+        kubeadm_kinds=_kubeadm_kinds(options.get("kubeadm_config_text")),
         awaiting_kubeadm=awaiting_kubeadm,
         config=merged,
         config_dir=folder,

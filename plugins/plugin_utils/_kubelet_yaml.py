@@ -23,6 +23,7 @@ import yaml
 
 # The same quoted-scalar rules as in crictl.yaml (YAML's own).
 from ansible_collections.nodeops.crio.plugins.plugin_utils._crictl_yaml import CrictlEditError, _closing_quote
+from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import plain_type_name, with_article
 
 _MARKER = re.compile(r"^(---|\.\.\.)(\s|$)")
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9_/.][A-Za-z0-9_./:@+=-]*")
@@ -208,26 +209,83 @@ def _lookup(data: dict[str, t.Any], path: t.Sequence[str]) -> tuple[bool, object
     return True, node
 
 
-def set_values(
-    text: str, settings: t.Sequence[tuple[t.Sequence[str], object]], kinds: t.Collection[str] | None = None
-) -> tuple[str, list[str]]:
-    """Set each (path, value) of settings in the matching documents of text.
+def plain_settings(value: object, where: str = "settings") -> t.Any:
+    """Plain YAML-able data from task input, or a YamlEditError naming the bad element.
 
-    kinds: only documents whose "kind" is in it (None: every mapping).
-    Returns (new_text, changed) with changed a list of dotted paths.
+    A null is refused as crio_config refuses it: written, it would read as
+    "unset" to kubelet and kubeadm, and this module removes no keys.
     """
-    changed: list[str] = []
-    out: list[str] = []
-    for lines in _documents(text):
-        chunk = "".join(lines)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, (list, tuple)):
+        return [plain_settings(item, "%s[%d]" % (where, index)) for index, item in enumerate(value)]
+    if isinstance(value, t.Mapping):
+        result = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise YamlEditError(
+                    "%s: key %r is %s; YAML keys here are strings, quote it" % (where, key, with_article(plain_type_name(key)))
+                )
+            result[str.__str__(key)] = plain_settings(item, "%s.%s" % (where, key))
+        return result
+    if value is None:
+        raise YamlEditError("%s: a null value is not written; leave the key out (this module removes no keys)" % where)
+    raise YamlEditError("%s: expected a string, number, boolean, list or mapping, got %s" % (where, plain_type_name(value)))
+
+
+DEFAULT_KINDS = ("KubeletConfiguration",)
+
+
+def set_values(
+    text: str, settings: t.Sequence[tuple[t.Sequence[str], object]], kinds: t.Collection[str] = DEFAULT_KINDS
+) -> tuple[str, list[str], list[str]]:
+    """Set each (path, value) of settings in the documents of text whose kind is one of kinds.
+
+    A file of one document without a kind (kubeadm's instance-config.yaml, a new
+    file) is a patch of whatever reads it and is edited too. A file of one document of
+    another kind, or a document that is not a mapping, is refused; in a file of
+    several documents the others are left alone, with a warning when none matched.
+    Returns (new_text, changed, warnings) with changed a list of dotted paths.
+    """
+    documents = _documents(text)
+    loaded = []
+    line = 1
+    for lines in documents:
         try:
-            data = yaml.safe_load(chunk)
+            data = yaml.safe_load("".join(lines))
         except yaml.YAMLError as exc:
             raise YamlEditError("not valid YAML: %s" % exc) from None
-        if data is None and kinds is None and not any(_is_content(x) for x in lines):
-            data = {}
-        if not isinstance(data, dict) or (kinds is not None and data.get("kind") not in kinds):
-            out.append(chunk)
+        content = [i for i, x in enumerate(lines) if _is_content(x)]
+        if content and not isinstance(data, dict):
+            raise YamlEditError(
+                "the document at line %d is %s, not a mapping; kubelet_config edits mappings such as a KubeletConfiguration"
+                % (line + content[0], with_article(plain_type_name(data)))
+            )
+        loaded.append(data if content else None)
+        line += len(lines)
+    if all(data is None for data in loaded):
+        loaded[0] = {}  # an empty file: the keys make its first document
+    present = [data.get("kind") for data in loaded if data is not None and data.get("kind") is not None]
+    # Without a kind, a lone document is a patch; in a stream of them kubeadm would refuse it.
+    lone = sum(data is not None for data in loaded) == 1
+    chosen = [data is not None and (data.get("kind") in kinds or (lone and data.get("kind") is None)) for data in loaded]
+    wanted = ("one of " if len(kinds) > 1 else "") + ", ".join(kinds)
+    if not any(chosen) and lone and present:
+        raise YamlEditError("the document is of kind %s, not %s; set kinds to edit another kind" % (present[0], wanted))
+    warnings = []
+    if not any(chosen):
+        warnings.append("no document of kind %s, only %s; nothing was changed" % (", ".join(kinds), ", ".join(map(str, present))))
+    changed: list[str] = []
+    out: list[str] = []
+    for lines, data, edit in zip(documents, loaded, chosen, strict=True):
+        if not edit or not isinstance(data, dict):
+            out.append("".join(lines))
             continue
         doc, expected = _Document(list(lines)), copy.deepcopy(data)
         for path, value in settings:
@@ -241,4 +299,4 @@ def set_values(
         if (yaml.safe_load(result) or {}) != expected:
             raise YamlEditError("editing %s line by line would not give the intended data" % ", ".join(changed))
         out.append(result)
-    return "".join(out), changed
+    return "".join(out), changed, warnings

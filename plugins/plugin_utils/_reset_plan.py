@@ -24,6 +24,8 @@ import posixpath
 import re
 import typing as t
 
+from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import plain_type_name
+
 _LISTED = re.compile(r'^([a-zA-Z]) (/.*)$')
 # sha256sum prints "SUM  PATH" ("SUM *PATH" in binary mode); it escapes an
 # odd name with a leading backslash, which no path the roles write has.
@@ -125,10 +127,10 @@ def plan(
     """
     for name, value in (('listing', listing), ('sums', sums), ('recorded', recorded), ('sources', sources)):
         if not isinstance(value, str):
-            raise PlanError('%s: expected text, got %s' % (name, type(value).__name__))
+            raise PlanError('%s: expected text, got %s' % (name, plain_type_name(value)))
     for name, mapping in (('known', known or {}), ('layout', layout or {})):
         if not isinstance(mapping, t.Mapping):
-            raise PlanError('%s: expected a mapping of paths, got %s' % (name, type(mapping).__name__))
+            raise PlanError('%s: expected a mapping of paths, got %s' % (name, plain_type_name(mapping)))
     for name, paths in (('own', own), ('prune', prune)):
         if isinstance(paths, str) or not all(isinstance(path, str) and path.startswith('/') for path in paths):
             raise PlanError('%s: expected a list of absolute paths, got %r' % (name, paths))

@@ -13,6 +13,7 @@ import copy
 import datetime
 import math
 import re
+import tomllib
 import typing as t
 from collections.abc import Mapping, Sequence
 
@@ -27,9 +28,14 @@ else:
 from ansible_collections.nodeops.crio.plugins.plugin_utils import _toml_text as text_ops
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_render import render_path, type_name
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import ARRAY_TABLE, TABLE, ScannedDocument
+from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import plain_type_name, with_article
 
 _MISSING = object()
 _PARSER_POSITION = re.compile(r' at line \d+ col \d+$')
+_STDLIB_POSITION = re.compile(r'\(at line (\d+), column \d+\)$')
+# TOML, and so CRI-O's Go parser, holds integers as signed 64-bit numbers;
+# Python's have no limit and would be written as text no reader can take.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
 class TomlEditError(Exception):
@@ -37,7 +43,7 @@ class TomlEditError(Exception):
 
 
 class TomlSyntaxError(TomlEditError):
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int | None) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
@@ -61,7 +67,24 @@ def parse(text: str) -> dict:
             'not valid TOML: %s (line %d, column %d)' % (reason, error.line, error.col + 1), error.line, error.col + 1
         ) from None
     except TOMLKitError as error:
-        raise TomlEditError('not valid TOML: %s' % error) from None
+        # tomlkit tells a key defined twice without saying where; the standard
+        # library's parser (every controller has Python 3.11+) finds the line.
+        reason = str(error).rstrip('.')
+        line = _error_line(text)
+        if line is None:
+            raise TomlEditError('not valid TOML: %s' % reason) from None
+        raise TomlSyntaxError('not valid TOML: %s (line %d)' % (reason, line), line, None) from None
+
+
+def _error_line(text: str) -> int | None:
+    """The line tomllib stops at in text, if it stops."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # Its column is where it noticed, past the key; only the line is the key's.
+        match = _STDLIB_POSITION.search(str(error))
+        return int(match.group(1)) if match else None
+    return None
 
 
 def to_toml_data(value: object, where: str) -> object:
@@ -69,6 +92,11 @@ def to_toml_data(value: object, where: str) -> object:
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise TomlEditError(
+                '%s: %d is too %s; TOML integers are signed 64-bit, from %d to %d'
+                % (where, value, 'big' if value > 0 else 'small', _INT_MIN, _INT_MAX)
+            )
         return int(value)
     if isinstance(value, float):
         return float(value)
@@ -88,12 +116,14 @@ def to_toml_data(value: object, where: str) -> object:
         result = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise TomlEditError('%s: key %r is a %s; TOML keys are strings, quote it' % (where, key, type(key).__name__))
+                raise TomlEditError(
+                    '%s: key %r is %s; TOML keys are strings, quote it' % (where, key, with_article(plain_type_name(key)))
+                )
             result[str.__str__(key)] = to_toml_data(item, '%s.%s' % (where, render_path((key,))))
         return result
     if value is None:
         raise TomlEditError('%s: TOML has no null value; leave the key out, or list it in remove to delete it' % where)
-    raise TomlEditError('%s: expected a string, number, boolean, date, list or mapping, got %s' % (where, type(value).__name__))
+    raise TomlEditError('%s: expected a string, number, boolean, date, list or mapping, got %s' % (where, plain_type_name(value)))
 
 
 def normalize_remove(entries: t.Sequence[object]) -> list[tuple[str, ...]]:
@@ -190,7 +220,8 @@ class _Plan:
                 )
             if not isinstance(node, dict):
                 raise TomlEditError(
-                    'remove %s: %s is %s, not a table' % (render_path(path), render_path(path[:depth]), _a(type_name(node)))
+                    'remove %s: %s is %s, not a table'
+                    % (render_path(path), render_path(path[:depth]), with_article(type_name(node)))
                 )
             if part not in node:
                 return
@@ -322,21 +353,17 @@ def _conflict(path: tuple, old_kind: str, old: object, value: object) -> str:
     shown = '' if isinstance(old, (dict, list)) else ' (%s)' % _short(old)
     return '%s: the file has %s%s, settings give %s (%s); give %s, or set force_type: true to replace it' % (
         render_path(path),
-        _a(old_kind),
+        with_article(old_kind),
         shown,
-        _a(type_name(value)),
+        with_article(type_name(value)),
         _short(value),
-        _a(old_kind),
+        with_article(old_kind),
     )
 
 
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + '...'
-
-
-def _a(name: str) -> str:
-    return ('an ' if name[0] in 'aeiou' else 'a ') + name
 
 
 def _lookup(data: object, path: tuple) -> t.Any:

@@ -9,6 +9,8 @@ import math
 import re
 import typing as t
 
+from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import plain_type_name
+
 _BARE_KEY = re.compile(r'[A-Za-z0-9_-]+\Z')
 _BASIC_ESCAPES = {'"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r'}
 
@@ -58,7 +60,7 @@ def type_name(value: object) -> str:
     ):
         if isinstance(value, kind):
             return name
-    return type(value).__name__
+    return plain_type_name(value)
 
 
 class ArrayStyle:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import TomlLexError, tokens
+from ansible_collections.nodeops.crio.plugins.module_utils._toml_lex import END, TomlLexError, key_at, tokens
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_render import (
     ArrayStyle,
     is_table_array,
@@ -40,6 +40,7 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_scan import (
 # rather than prose about the next statement.
 _COMMENTED_CODE = re.compile(r'[ \t]*#[ \t]*([A-Za-z0-9_."\'-]+[ \t]*=|\[|\])')
 _COMMENT_PREFIX = re.compile(r'[ \t]*# ?')
+_COMMENTED_HEADER = re.compile(r'[ \t]*#[ \t]*(\[\[?)(.*?)(\]\]?)[ \t]*\r?\n?\Z')
 
 Render = t.Callable[[t.Tuple[str, ...], str, str], t.List[t.List[str]]]
 
@@ -97,7 +98,7 @@ def remove(text: str, path: Path) -> str:
     if statement is not None:
         ranges = [_key_paragraph(doc, doc.statements.index(statement))]
     else:
-        ranges = [(_lead_start(doc, i), _content_end(doc, i)) for i in _subtree_headers(doc, path)]
+        ranges = [(_lead_start(doc, i), _content_end(doc, i, within=path)) for i in _subtree_headers(doc, path)]
         ranges += [(s.first, s.end) for s in _dotted_keys(doc, path)]
     return _remove_ranges(doc, ranges)
 
@@ -294,17 +295,43 @@ def _lead_index(doc: ScannedDocument, index: int, floor: int = 0) -> int:
     return index
 
 
+def _commented_header(line: str) -> tuple[str, ...] | None:
+    """The name parts of a commented-out `# [table]` or `# [[array]]` line, None for any other line."""
+    match = _COMMENTED_HEADER.match(line)
+    if match is None or len(match.group(1)) != len(match.group(3)):
+        return None
+    try:
+        parts, after = key_at(match.group(2), 0)
+    except TomlLexError:
+        return None
+    return parts if after.kind == END else None
+
+
 def _lead_start(doc: ScannedDocument, index: int) -> int:
     return doc.statements[_lead_index(doc, index)].first
 
 
-def _content_end(doc: ScannedDocument, header: int) -> int:
+def _content_end(doc: ScannedDocument, header: int, within: Path | None = None) -> int:
     """Line after a table's own content (header -1: the keys before any table):
     before trailing blank lines and before the comment that introduces the
-    next header; at the end of the file, trailing comments count as content."""
+    next header; at the end of the file, trailing comments count as content.
+
+    A commented-out header after the table's last key that names a table
+    outside `within` (default: the table itself) ends the content too, with
+    the prose above it: kubespray's `#[crio.runtime.runtimes.kata-fc]` after
+    its last runtime is that table's, not the runtime's.
+    """
     index = _next_header(doc, header + 1)
     if index < len(doc.statements):
         index = _lead_index(doc, index, header + 1)
+    table = doc.statements[header].path if within is None and header >= 0 else within or ()
+    outer = tuple(part for part in table if isinstance(part, str))  # an array element is inside its array
+    keys = [i for i in range(header + 1, index) if doc.statements[i].kind == KEYVAL]
+    for i in range(keys[-1] + 1 if keys else header + 1, index):
+        commented = _commented_header(doc.line(doc.statements[i].first)) if doc.statements[i].kind == COMMENT else None
+        if commented is not None and commented[: len(outer)] != outer:
+            index = _lead_index(doc, i, header + 1)
+            break
     while index - 1 > header and doc.statements[index - 1].kind == BLANK:
         index -= 1
     return doc.statements[index - 1].end if index > 0 else 0

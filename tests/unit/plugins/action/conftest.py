@@ -28,6 +28,10 @@ class FakeHost:
         self.transfers: dict[str, bytes] = {}
         self.calls: list[tuple[str, dict]] = []
         self.validator: t.Callable[[bytes], tuple[int, str, str]] = lambda content: (0, '', '')
+        self.users = {'root': 0, 'nobody': 65534}
+        self.groups = {'root': 0, 'adm': 4}
+        self.owners: dict[str, str] = {}
+        self.links: dict[str, str] = {}  # symbolic links: path -> absolute target
 
     def write(self, path: str, text: str | bytes) -> None:
         self.files[path] = text.encode('utf-8') if isinstance(text, str) else text
@@ -52,26 +56,66 @@ class FakeHost:
         self.transfers[remote_path] = data.encode('utf-8') if isinstance(data, str) else data
         return remote_path
 
-    def _describe(self, path: str, content: bool) -> dict:
+    def resolve(self, path: str) -> str:
+        while path in self.links:
+            path = self.links[path]
+        return path
+
+    def _describe(self, path: str, content: bool, follow: bool = True) -> dict:
+        if follow and path in self.links:
+            return dict(self._describe(self.resolve(path), content), link_target=self.resolve(path))
+        if path in self.links:
+            return {'exists': True, 'type': 'link', 'mode': '0777', 'owner': 'root', 'group': 'root', 'uid': 0, 'gid': 0}
         if path in self.dirs:
             return {'exists': True, 'type': 'directory', 'mode': '0755', 'owner': 'root', 'group': 'root', 'uid': 0, 'gid': 0}
         if path not in self.files:
             return {'exists': False}
-        found = {'exists': True, 'type': 'file', 'mode': self.modes.get(path, '0644'), 'owner': 'root', 'group': 'root',
-                 'uid': 0, 'gid': 0}
+        owner = self.owners.get(path, 'root')
+        found = {'exists': True, 'type': 'file', 'mode': self.modes.get(path, '0644'), 'owner': owner, 'group': 'root',
+                 'uid': self.users.get(owner, owner), 'gid': 0}
         if content:
             found['content'] = base64.b64encode(self.files[path]).decode('ascii')
         return found
 
     def _probe(self, args: dict) -> dict:
-        return {'paths': {path: self._describe(path, args.get('get_content', False)) for path in args['paths']}}
+        found = {path: self._describe(path, args.get('get_content', False), args.get('follow', False)) for path in args['paths']}
+        for path, described in found.items():
+            real = self.resolve(path) if args.get('follow') else path
+            if args.get('get_checksum') and real in self.files:
+                described['checksum'] = hashlib.sha1(self.files[real]).hexdigest()
+        return {'paths': found, 'users': {name: self.users.get(name) for name in args.get('users', [])},
+                'groups': {name: self.groups.get(name) for name in args.get('groups', [])}}
+
+    def _attributes(self, path: str, args: dict) -> str | None:
+        """Set owner, group, mode and attributes in ansible.builtin.file's order; the error of the first that fails."""
+        for option, known in (('owner', self.users), ('group', self.groups)):
+            name = args.get(option)
+            if name is not None and not str(name).isdigit() and name not in known:
+                return 'chown failed: failed to look up %s %s' % ('user' if option == 'owner' else 'group', name)
+            if option == 'owner' and name is not None:
+                self.owners[path] = name
+        mode = args.get('mode')
+        if mode is not None:
+            if not isinstance(mode, int) and not (str(mode).isdigit() and set(str(mode)) <= set('01234567')):
+                return 'mode must be in octal or symbolic form'
+            self.modes[path] = mode if isinstance(mode, str) else '%04o' % mode
+        if args.get('attributes') not in (None, '', 'e'):
+            return 'Error while setting attributes: /usr/bin/chattr: Operation not supported while setting flags'
+        return None
 
     def _copy(self, args: dict) -> dict:
         dest = args['dest']
+        # As ansible.builtin.copy: follow=true follows a link to an existing file;
+        # a dangling link is replaced by the new file.
+        if dest in self.links:
+            if args.get('follow') and self.resolve(dest) in self.files:
+                dest = self.resolve(dest)
+            else:
+                del self.links[dest]
         if posixpath.dirname(dest) not in self.dirs:
             return {'failed': True, 'msg': 'Destination directory %s does not exist' % posixpath.dirname(dest)}
         if args.get('remote_src'):
-            self.files[dest] = self.files[args['src']]
+            self.files[dest] = self.files[self.resolve(args['src'])]
             return {'changed': True, 'dest': dest}
         content = self.transfers[args['src']]
         if hashlib.sha1(content).hexdigest() != args['checksum']:
@@ -84,22 +128,29 @@ class FakeHost:
         if args.get('backup') and dest in self.files:
             result['backup_file'] = dest + self.backup_suffix
             self.files[dest + self.backup_suffix] = self.files[dest]
+        # As ansible.builtin.copy: the new file is moved in place, then its attributes are set.
         self.files[dest] = content
-        if args.get('mode'):
-            self.modes[dest] = args['mode']
-        return result
+        error = self._attributes(dest, args)
+        return {'failed': True, 'msg': error, 'dest': dest} if error else result
 
     def _file(self, args: dict) -> dict:
         path = args['path']
         if args['state'] == 'absent':
+            if path in self.links:
+                del self.links[path]
+                return {'changed': True, 'path': path}
             return {'changed': self.files.pop(path, None) is not None, 'path': path}
+        if args.get('follow'):
+            path = self.resolve(path)
         if args['state'] == 'directory':
             changed = path not in self.dirs
             self.dirs.add(path)
             return {'changed': changed, 'path': path}
         before = self.modes.get(path, '0644')
-        after = args.get('mode') or before
-        self.modes[path] = after
+        error = self._attributes(path, args)
+        if error:
+            return {'failed': True, 'msg': error, 'path': path}
+        after = self.modes.get(path, '0644')
         return {'changed': before != after, 'path': path, 'diff': {'before': {'mode': before}, 'after': {'mode': after}}}
 
 

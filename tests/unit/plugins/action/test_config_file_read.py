@@ -21,7 +21,7 @@ def unreadable(host, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, t.A
     """Paths whose probe answer is given here, as node_probe gives it for a path it cannot stat or read."""
     answers: dict[str, dict[str, t.Any]] = {}
     describe = host._describe
-    monkeypatch.setattr(host, '_describe', lambda path, content: answers.get(path) or describe(path, content))
+    monkeypatch.setattr(host, '_describe', lambda path, content, follow=True: answers.get(path) or describe(path, content, follow))
     return answers
 
 

@@ -96,3 +96,10 @@ def test_structures_are_refused_with_the_line(host, run_action) -> None:
     host.write(CRICTL, 'runtime-endpoint:\n  - a\n')
     result = run_action(ActionModule, {'timeout': 2})
     assert result['msg'].startswith("/etc/crictl.yaml: line 2: '- a' is not a `key: value` line")
+
+
+def test_a_byte_order_mark_is_kept(host, run_action, shipped) -> None:
+    host.write(CRICTL, '\ufeff' + shipped)
+    result = run_action(ActionModule, {'runtime_endpoint': CRIO, 'timeout': 10})
+    assert result['changed_keys'] == ['timeout']
+    assert host.text(CRICTL) == '\ufeff' + shipped.replace('timeout: 0', 'timeout: 10')

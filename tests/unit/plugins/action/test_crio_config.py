@@ -115,6 +115,16 @@ def test_invalid_toml_fails_with_line_and_column(host, run_action) -> None:
     assert host.modules == ['nodeops.crio.node_probe']
 
 
+def test_duplicate_key_fails_with_its_line(host, run_action, crio_2020) -> None:
+    text = crio_2020.replace('pids_limit = 1024\n', 'pids_limit = 1024\npids_limit = 2048\n')
+    host.write(CONF, text)
+    line = text[: text.index('pids_limit = 2048')].count('\n') + 1
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})
+    assert result['msg'] == '/etc/crio/crio.conf: not valid TOML: Key "pids_limit" already exists (line %d); ' \
+                            'the file was left unchanged' % line
+    assert host.text(CONF) == text
+
+
 def test_type_conflict_names_key_and_types(host, run_action, crio_2020) -> None:
     result = run_action(ActionModule, {'path': CONF, 'settings': {'crio': {'api': {'stream_port': 10010}}}})
     assert result['failed'] is True
@@ -146,6 +156,8 @@ def test_remove_keys(host, run_action, crio_2020) -> None:
                                                       "got 'crio.file_locking'"),
     ({'path': CONF, 'remove': [['crio', 7]]}, "remove[0]: every name part must be a string, got ['crio', 7]"),
     ({'path': CONF, 'settings': {'crio': {'runtime': {'conmon': None}}}}, 'settings.crio.runtime.conmon: TOML has no null value'),
+    ({'path': CONF, 'settings': {'crio': {'runtime': {'pids_limit': 2**64}}}, 'create': True},
+     'settings.crio.runtime.pids_limit: 18446744073709551616 is too big; TOML integers are signed 64-bit'),
     ({'path': CONF, 'settings': SYSTEMD, 'state': 'absent'}, 'settings: not used with state=absent'),
     ({'path': CONF, 'state': 'gone'}, 'value of state must be one of: present, absent, got: gone'),
     ({'path': CONF, 'settings': SYSTEMD, 'create': 'maybe'}, "argument 'create' is of type str and we were unable to convert to bool"),
@@ -235,7 +247,7 @@ def test_failed_validation_leaves_the_file(host, run_action, crio_2020) -> None:
     assert result['msg'] == ('/etc/crio/crio.conf was left unchanged: failed to validate; '
                              'stderr: level=fatal msg="invalid cgroup manager"')
     assert host.text(CONF) == crio_2020
-    assert host.calls[-1][1]['validate'] == 'crio --config %s --config-dir "" config'
+    assert dict(host.calls)['ansible.builtin.copy']['validate'] == 'crio --config %s --config-dir "" config'
 
 
 def test_not_utf8_is_refused(host, run_action) -> None:
@@ -261,3 +273,148 @@ def test_dotted_settings_key_warns(host, run_action) -> None:
     result = run_action(ActionModule, {'path': DROP_IN, 'settings': {'crio.runtime': {'cgroup_manager': 'systemd'}}})
     assert result['warnings'] == ["settings key 'crio.runtime' is one TOML key with a dot in its name (written \"crio.runtime\"); "
                                   'to reach a nested table, nest mappings instead']
+
+
+BOM = '\ufeff'
+
+
+def test_a_byte_order_mark_is_accepted_and_kept(host, run_action, fixture_text) -> None:
+    # Editors on Windows save UTF-8 with a BOM; TOML allows none, CRI-O's parser skips it.
+    text = BOM + fixture_text('crio-2020.conf')
+    host.write(CONF, text)
+    checked = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD}, check_mode=True)
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})
+    assert result['changed'] is True and result.get('failed') is not True
+    expected = text.replace('cgroup_manager = "systemd"', 'cgroup_manager = "cgroupfs"').replace('pids_limit = 1024', 'pids_limit = 4096')
+    assert host.files[CONF] == expected.encode('utf-8')
+    assert host.files[CONF].startswith(b'\xef\xbb\xbf# The CRI-O configuration file')
+    assert result['diff'] == checked['diff'] == {'before': text, 'after': expected, 'before_header': CONF, 'after_header': CONF}
+    assert run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})['changed'] is False
+
+
+def test_a_file_of_only_a_byte_order_mark_gets_the_keys_after_it(host, run_action) -> None:
+    host.write(DROP_IN, BOM)
+    run_action(ActionModule, {'path': DROP_IN, 'settings': SYSTEMD})
+    assert host.text(DROP_IN) == BOM + '[crio.runtime]\ncgroup_manager = "cgroupfs"\npids_limit = 4096\n'
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('mode', ['0999', 'rw', 'preserve', 0o10000])
+def test_a_bad_mode_fails_before_any_remote_call(host, run_action, crio_2020, check_mode, mode) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'mode': mode}, check_mode=check_mode)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('mode: ')
+    assert host.calls == []
+    assert host.text(CONF) == crio_2020
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('option, name, message', [
+    ('owner', 'nosuchuser', "owner: the managed node has no user 'nosuchuser'; give a user it knows, by name or number"),
+    ('group', 'nosuchgroup', "group: the managed node has no group 'nosuchgroup'; give a group it knows, by name or number"),
+])
+def test_an_unknown_owner_or_group_fails_before_anything_is_written(host, run_action, crio_2020, check_mode, option, name,
+                                                                     message) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, option: name}, check_mode=check_mode)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == message
+    assert host.modules == ['nodeops.crio.node_probe']
+    assert host.calls[0][1]['users' if option == 'owner' else 'groups'] == [name]
+    assert host.text(CONF) == crio_2020 and host.transfers == {}
+
+
+def test_owner_and_group_by_number_or_known_name_pass(host, run_action, crio_2020) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'owner': 'nobody', 'group': '4'})
+    assert result['changed'] is True and 'failed' not in result
+    assert host.calls[0][1]['users'] == ['nobody'] and 'groups' not in host.calls[0][1]
+    assert host.owners[CONF] == 'nobody'
+
+
+def test_a_failure_after_the_write_reports_the_change(host, run_action, crio_2020) -> None:
+    # chattr fails once copy has moved the new file in place: the file did change.
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'attributes': '+i'})
+    expected = crio_2020.replace('cgroup_manager = "systemd"', 'cgroup_manager = "cgroupfs"').replace('pids_limit = 1024', 'pids_limit = 4096')
+    assert host.text(CONF) == expected
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'] == ('/etc/crio/crio.conf: the new text was written, then ansible.builtin.copy failed: Error while '
+                             'setting attributes: /usr/bin/chattr: Operation not supported while setting flags')
+    assert result['changed_keys'] == ['crio.runtime.cgroup_manager', 'crio.runtime.pids_limit']
+    assert result['diff']['after'] == expected
+
+
+def test_a_failure_before_the_write_says_the_file_is_unchanged(host, run_action, crio_2020) -> None:
+    host.validator = lambda content: (1, '', 'bad')
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'validate': 'check %s'})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == '/etc/crio/crio.conf was left unchanged: failed to validate; stderr: bad'
+    assert 'diff' not in result
+
+
+def test_attributes_that_fail_halfway_report_what_changed(host, run_action, crio_2020) -> None:
+    result = run_action(ActionModule, {'path': CONF, 'settings': {}, 'mode': '0600', 'attributes': '+i'})
+    assert host.modes[CONF] == '0600'
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'] == ('cannot set all the attributes of /etc/crio/crio.conf: Error while setting attributes: '
+                             '/usr/bin/chattr: Operation not supported while setting flags; set before the failure: '
+                             'mode 0600 (was 0644)')
+
+
+# A symbolic link at path is followed, as ansible.builtin.copy follows it with follow=true; one that
+# points nowhere is refused rather than replaced by a regular file.
+
+def test_a_link_to_a_file_edits_the_file_and_keeps_the_link(host, run_action, crio_2020) -> None:
+    host.files['/etc/crio/crio.conf.real'] = host.files.pop(CONF)
+    host.links[CONF] = '/etc/crio/crio.conf.real'
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})
+    assert result['changed'] is True and result['path'] == CONF
+    assert host.links == {CONF: '/etc/crio/crio.conf.real'} and CONF not in host.files
+    assert 'cgroup_manager = "cgroupfs"' in host.text('/etc/crio/crio.conf.real')
+    assert dict(host.calls)['ansible.builtin.copy']['dest'] == '/etc/crio/crio.conf.real'
+    assert run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD})['changed'] is False
+
+
+def test_a_backup_through_a_link_into_a_drop_in_directory_is_refused(host, run_action, crio_2020) -> None:
+    # copy puts its backup next to the file the link points to: here inside crio.conf.d.
+    real = '/etc/crio/crio.conf.d/00-base.conf'
+    host.files[real] = host.files.pop(CONF)
+    host.links[CONF] = real
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'backup': True})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('backup: a backup next to /etc/crio/crio.conf.d/00-base.conf would sit in '
+                                    '/etc/crio/crio.conf.d, a drop-in directory')
+    assert host.modules == ['nodeops.crio.node_probe']
+    assert host.text(real) == crio_2020 and [name for name in host.files if name.startswith(real)] == [real]
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_dangling_link_is_refused_not_replaced(host, run_action, check_mode) -> None:
+    host.links[DROP_IN] = '/opt/crio/50-nodeops.conf'
+    result = run_action(ActionModule, {'path': DROP_IN, 'settings': SYSTEMD, 'create': True}, check_mode=check_mode)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == ('/etc/crio/crio.conf.d/50-nodeops.conf is a symbolic link to /opt/crio/50-nodeops.conf, '
+                             'which does not exist; create that file first, set path to it, or remove the link')
+    assert host.links == {DROP_IN: '/opt/crio/50-nodeops.conf'} and DROP_IN not in host.files
+    assert host.modules == ['nodeops.crio.node_probe']
+
+
+def test_a_dangling_link_with_nothing_to_write_is_left_alone(host, run_action) -> None:
+    host.links[DROP_IN] = '/opt/crio/50-nodeops.conf'
+    result = run_action(ActionModule, {'path': DROP_IN, 'remove': [['crio', 'x']]})
+    assert result['changed'] is False and 'failed' not in result
+    assert host.links == {DROP_IN: '/opt/crio/50-nodeops.conf'}
+
+
+def test_a_failure_that_cannot_be_looked_into_says_so(host, run_action, crio_2020, monkeypatch) -> None:
+    probe = host._probe
+    looks = []
+
+    def flaky(args: dict) -> dict:
+        looks.append(args)
+        return probe(args) if len(looks) == 1 else {'failed': True, 'msg': 'Connection reset'}
+
+    monkeypatch.setattr(host, '_probe', flaky)
+    result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, 'attributes': '+i'})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'] == ('/etc/crio/crio.conf: Error while setting attributes: /usr/bin/chattr: Operation not supported '
+                             'while setting flags; whether it changed is unknown, as looking at it again failed too: '
+                             'Connection reset')

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.nodeops.crio.plugins.action.kubelet_config import ActionModule, leaf_paths
 
 CONFIG = '/etc/kubelet.yaml'
@@ -48,3 +50,67 @@ def test_settings_must_be_a_mapping(host, run_action):
     failed = run_action(ActionModule, {'path': CONFIG, 'settings': 'cgroupDriver=systemd'})
     assert failed['msg'].startswith('settings: expected a mapping')
     assert host.modules == []
+
+
+KUBEADM_CONFIG = '/etc/kubernetes/kubeadm-config.yaml'
+INIT = """\
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+nodeRegistration:
+  criSocket: unix:///var/run/crio/crio.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+networking:
+  podSubnet: 10.244.0.0/16
+"""
+KUBELET_DOC = """\
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+cgroupDriver: cgroupfs
+"""
+
+
+def test_a_kubeadm_file_gets_the_keys_in_its_kubelet_configuration_only(host, run_action):
+    host.dirs.add('/etc/kubernetes')
+    host.write(KUBEADM_CONFIG, INIT + KUBELET_DOC)
+    done = run_action(ActionModule, {'path': KUBEADM_CONFIG, 'settings': {'cgroupDriver': 'systemd'}})
+    assert done['changed'] is True and 'warnings' not in done
+    assert host.text(KUBEADM_CONFIG) == INIT + KUBELET_DOC.replace('cgroupfs', 'systemd')
+
+
+def test_a_kubeadm_file_without_the_kind_warns_and_is_left_alone(host, run_action):
+    host.write(KUBEADM_CONFIG, INIT)
+    result = run_action(ActionModule, {'path': KUBEADM_CONFIG, 'settings': {'cgroupDriver': 'systemd'}})
+    assert result['changed'] is False and 'failed' not in result
+    assert result['warnings'] == ['/etc/kubernetes/kubeadm-config.yaml: no document of kind KubeletConfiguration, only '
+                                  'InitConfiguration, ClusterConfiguration; nothing was changed']
+    assert host.modules == ['nodeops.crio.node_probe']
+
+
+@pytest.mark.parametrize('text, message', [
+    ('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+     'the document is of kind Deployment, not KubeletConfiguration; set kinds to edit another kind'),
+    ('- kind: KubeletConfiguration\n', 'the document at line 1 is a list, not a mapping'),
+])
+def test_a_file_that_is_no_kubelet_configuration_is_refused(host, run_action, text, message):
+    host.write(CONFIG, text)
+    result = run_action(ActionModule, {'path': CONFIG, 'settings': {'cgroupDriver': 'systemd'}})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('/etc/kubelet.yaml: ' + message)
+    assert result['msg'].endswith('; the file was left unchanged')
+    assert host.text(CONFIG) == text and host.modules == ['nodeops.crio.node_probe']
+
+
+def test_a_null_setting_is_refused_before_any_remote_call(host, run_action):
+    result = run_action(ActionModule, {'path': CONFIG, 'settings': {'cgroupDriver': None}})
+    assert result['failed'] is True
+    assert result['msg'].startswith('settings.cgroupDriver: a null value is not written; leave the key out')
+    assert host.calls == []
+
+
+def test_kinds_may_not_be_empty(host, run_action):
+    result = run_action(ActionModule, {'path': CONFIG, 'settings': {'cgroupDriver': 'systemd'}, 'kinds': []})
+    assert result['msg'] == 'kinds: expected the kinds of document to edit, such as [KubeletConfiguration], got none'
+    assert host.calls == []

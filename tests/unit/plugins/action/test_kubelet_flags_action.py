@@ -74,7 +74,7 @@ def test_failed_validation_leaves_the_file(host, env_file, run_action) -> None:
     assert result['failed'] is True
     assert result['msg'] == ('%s was left unchanged: failed to validate; stderr: unknown flag: --v' % env_file)
     assert host.text(env_file) == KUBEADM
-    assert host.calls[-1][1]['validate'] == '/usr/local/bin/check-flags %s'
+    assert dict(host.calls)['ansible.builtin.copy']['validate'] == '/usr/local/bin/check-flags %s'
 
 
 def test_validate_needs_the_place_of_the_file(host, env_file, run_action) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import (
-    checksum_list_holds, describe, differs, file_digest, list_dir, path_type, read_sysctls, sysctl_path,
+    account_ids, checksum_list_holds, describe, differs, file_digest, list_dir, path_type, read_sysctls, sysctl_path,
     sysctls_writable)
 
 TEXT = b'[crio.runtime]\ncgroup_manager = "systemd"\n'
@@ -67,10 +67,30 @@ def test_a_link_is_followed_only_when_asked(tmp_path: Path, follow: bool, kind: 
     assert found.get('checksum') == checksum
 
 
-def test_a_dangling_link_followed_is_missing(tmp_path: Path) -> None:
+def test_a_dangling_link_followed_is_missing_and_says_where_it_points(tmp_path: Path) -> None:
     (tmp_path / 'gone').symlink_to(tmp_path / 'nowhere')
-    assert describe('/gone', follow=True, root=str(tmp_path)) == {'exists': False}
+    assert describe('/gone', follow=True, root=str(tmp_path)) == {'exists': False, 'link_target': '/nowhere'}
     assert describe('/gone', root=str(tmp_path))['type'] == 'link'
+    assert 'link_target' not in describe('/gone', root=str(tmp_path))
+
+
+@pytest.mark.parametrize('link, target, real', [
+    ('/etc/crio/crio.conf', 'crio.conf.d/00-base.conf', '/etc/crio/crio.conf.d/00-base.conf'),
+    ('/etc/crio/crio.conf', '../../opt/crio.conf', '/opt/crio.conf'),
+    ('/etc/crio/crio.conf', '/etc/crio/step', '/opt/.hidden/crio.conf'),  # a chain of two links
+])
+def test_a_followed_link_gives_the_path_it_resolves_to(tmp_path: Path, link: str, target: str, real: str) -> None:
+    put(tmp_path, real)
+    (tmp_path / 'etc' / 'crio').mkdir(parents=True, exist_ok=True)
+    (tmp_path / 'etc' / 'crio' / 'step').symlink_to(tmp_path / 'opt' / '.hidden' / 'crio.conf')
+    (tmp_path / link.lstrip('/')).symlink_to(tmp_path / target.lstrip('/') if target.startswith('/') else target)
+    found = describe(link, follow=True, checksum=True, root=str(tmp_path))
+    assert (found['type'], found['link_target'], found['checksum']) == ('file', real, SHA1)
+
+
+def test_a_path_that_is_no_link_has_no_link_target(tmp_path: Path) -> None:
+    put(tmp_path, '/etc/crio/crio.conf')
+    assert 'link_target' not in describe('/etc/crio/crio.conf', follow=True, root=str(tmp_path))
 
 
 def test_a_fifo_is_other(tmp_path: Path) -> None:
@@ -293,3 +313,13 @@ def test_sysctls_are_writable_unless_proc_sys_is_mounted_read_only(
 
 def test_no_proc_sys_means_no_sysctls_to_set(tmp_path: Path) -> None:
     assert sysctls_writable(str(tmp_path)) is False
+
+
+def test_account_ids_give_none_for_an_unknown_name() -> None:
+    known = {'root': ('root', 'x', 0), 'adm': ('adm', 'x', 4)}
+
+    def lookup(name: str) -> tuple[str, str, int]:
+        return known[name]  # KeyError, as pwd.getpwnam and grp.getgrnam raise
+
+    assert account_ids(['root', 'nosuch', 'adm'], lookup) == {'root': 0, 'nosuch': None, 'adm': 4}
+    assert account_ids([], lookup) == {}

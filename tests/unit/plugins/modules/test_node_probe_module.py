@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import functools
+import grp
 import hashlib
 import json
 import os
+import pwd
 import typing as t
 from pathlib import Path
 
@@ -80,8 +82,18 @@ def test_one_call_answers_everything(tree: Path, capsys: pytest.CaptureFixture, 
 def test_nothing_asked_gives_empty_answers(capsys: pytest.CaptureFixture) -> None:
     code, result = run(capsys)
     assert code == 0
-    assert (result['paths'], result['differ'], result['sysctls'], result['checksum_lists'], result['listings']) == (
-        {}, [], {}, {}, {})
+    assert (result['paths'], result['differ'], result['sysctls'], result['checksum_lists'], result['listings'],
+            result['users'], result['groups']) == ({}, [], {}, {}, {}, {}, {})
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_users_and_groups_are_looked_up(capsys: pytest.CaptureFixture, check_mode: bool) -> None:
+    me, my_group = pwd.getpwuid(os.geteuid()), grp.getgrgid(os.getegid())
+    code, result = run(capsys, _ansible_check_mode=check_mode, users=[me.pw_name, 'no-such-user-here'],
+                       groups=[my_group.gr_name, 'no-such-group-here'])
+    assert code == 0 and result['changed'] is False
+    assert result['users'] == {me.pw_name: me.pw_uid, 'no-such-user-here': None}
+    assert result['groups'] == {my_group.gr_name: my_group.gr_gid, 'no-such-group-here': None}
 
 
 def test_list_dirs_names_each_folders_entries(tree: Path, capsys: pytest.CaptureFixture) -> None:

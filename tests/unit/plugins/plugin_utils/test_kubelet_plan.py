@@ -182,3 +182,16 @@ def test_a_timeout_kubeadm_spelled_another_way_is_kept():
     assert run(config=config)["config_settings"]["runtimeRequestTimeout"] == "10m0s"
     assert run(config=CONFIG + "runtimeRequestTimeout: 2m0s\n")["config_settings"]["runtimeRequestTimeout"] == "10m"
     assert run(config=config)["kubeadm_kubelet_settings"]["runtimeRequestTimeout"] == "10m"
+
+
+@pytest.mark.parametrize("text, kinds", [
+    (None, None),
+    ("kind: JoinConfiguration\ndiscovery: {}\n", ["JoinConfiguration"]),
+    ("kind: InitConfiguration\n---\nkind: ClusterConfiguration\n---\nkind: KubeletConfiguration\n",
+     ["InitConfiguration", "ClusterConfiguration", "KubeletConfiguration"]),
+    ("networking: {}\n---\n- a\n", []),
+    ("kind: [unclosed\n", None),  # the edit's dry run names what is wrong with it
+])
+def test_kubeadm_kinds_say_which_edits_have_a_document(text, kinds):
+    # The role runs an edit of the kubeadm configuration only where it has a document of that kind.
+    assert run(kubeadm_config="/etc/kubernetes/kubeadm.yaml", kubeadm_config_text=text)["kubeadm_kinds"] == kinds

@@ -3,6 +3,7 @@
 """A reset removes what nodeops.crio wrote, as it wrote it, and nothing else."""
 
 import pytest
+from ansible._internal._datatag._tags import Origin
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -168,6 +169,9 @@ def test_parse_sums(text, expected):
     (dict(known={'/etc/crictl.yaml': A}), 'known: expected a list of sha256 per path'),
     (dict(sources='(['), 'sources: not a regular expression'),
     (dict(recorded=None), 'recorded: expected text'),
+    # ansible-core 2.19 tags templated values; the message names the plain type.
+    (dict(recorded=Origin(path='/play.yml').tag(['x'])), 'recorded: expected text, got list$'),
+    (dict(layout=Origin(path='/play.yml').tag(['x'])), 'layout: expected a mapping of paths, got list$'),
 ])
 def test_bad_input_names_the_argument(options, message):
     with pytest.raises(PlanError, match=message):

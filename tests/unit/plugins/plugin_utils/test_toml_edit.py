@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from ansible._internal._datatag._tags import Origin
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     TomlEditError,
@@ -165,6 +166,84 @@ def test_key_below_commented_default_then_removed_restores_the_file(fixture_text
     assert removed.text == text
 
 
+def test_table_below_its_commented_block_then_removed_restores_the_file(fixture_text) -> None:
+    # The commented-out workloads example after crun's block is another table's: it stays.
+    text = fixture_text('crio-config-v1.36.3.conf')
+    added = edit_toml(text, runtime(runtimes={'crun': {'runtime_path': '/usr/libexec/crio/crun'}})).text
+    assert edit_toml(added, remove=[('crio', 'runtime', 'runtimes', 'crun')]).text == text
+
+
+# The runtimes part of a crio.conf as kubespray's cri-o role renders it with
+# Kata Containers enabled: its template ends the runtimes with a commented-out
+# Firecracker table, then introduces [crio.image].
+KUBESPRAY_RUNTIMES = '''\
+[crio.runtime]
+pinns_path = ""
+
+[crio.runtime.runtimes.runc]
+runtime_path = "/usr/bin/runc"
+runtime_type = "oci"
+runtime_root = "/run/runc"
+privileged_without_host_devices = false
+
+[crio.runtime.runtimes.kata-qemu]
+runtime_path = "/usr/local/bin/containerd-shim-kata-qemu-v2"
+runtime_type = "vm"
+runtime_root = "/run/kata-containers"
+privileged_without_host_devices = true
+
+# Kata Containers with the Firecracker VMM
+#[crio.runtime.runtimes.kata-fc]
+
+# The crio.image table contains settings pertaining to the management of OCI images.
+#
+# CRI-O reads its configured registries defaults from the system wide
+# containers-registries.conf(5) located in /etc/containers/registries.conf.
+[crio.image]
+default_transport = "docker://"
+'''
+KATA_QEMU = '''\
+[crio.runtime.runtimes.kata-qemu]
+runtime_path = "/usr/local/bin/containerd-shim-kata-qemu-v2"
+runtime_type = "vm"
+runtime_root = "/run/kata-containers"
+privileged_without_host_devices = true
+
+'''
+
+
+RUNC = KUBESPRAY_RUNTIMES[KUBESPRAY_RUNTIMES.index('[crio.runtime.runtimes.runc]') : KUBESPRAY_RUNTIMES.index(KATA_QEMU)]
+
+
+KATA_FC = '# Kata Containers with the Firecracker VMM\n#[crio.runtime.runtimes.kata-fc]\n\n'
+
+
+@pytest.mark.parametrize('remove, gone', [
+    ([('crio', 'runtime', 'runtimes', 'kata-qemu')], KATA_QEMU),
+    ([('crio', 'runtime', 'runtimes', 'kata-qemu'), ('crio', 'runtime', 'runtimes', 'runc')], RUNC + KATA_QEMU),
+    # Inside the removed table: the commented-out runtime goes with the runtimes.
+    ([('crio', 'runtime', 'runtimes')], RUNC + KATA_QEMU + KATA_FC),
+])
+def test_removing_a_table_keeps_the_commented_out_table_after_it(remove: list, gone: str) -> None:
+    result = edit_toml(KUBESPRAY_RUNTIMES, remove=remove)
+    assert result.text == KUBESPRAY_RUNTIMES.replace(gone, '')
+    assert edit_toml(result.text, remove=remove).text == result.text
+
+
+def test_a_table_written_whole_stays_above_the_commented_out_table() -> None:
+    settings = runtime(runtimes={'kata-qemu': {'runtime_path': '/usr/local/bin/containerd-shim-kata-qemu-v2', 'runtime_type': 'vm'}})
+    result = edit_toml(KUBESPRAY_RUNTIMES, settings, [('crio', 'runtime', 'runtimes', 'kata-qemu')])
+    assert result.text == KUBESPRAY_RUNTIMES.replace(
+        KATA_QEMU, '[crio.runtime.runtimes.kata-qemu]\nruntime_path = "/usr/local/bin/containerd-shim-kata-qemu-v2"\n'
+        'runtime_type = "vm"\n\n')
+
+
+def test_a_new_runtime_goes_after_the_last_one_before_the_commented_out_table() -> None:
+    result = edit_toml(KUBESPRAY_RUNTIMES, runtime(runtimes={'crun': {'runtime_path': '/usr/bin/crun'}}))
+    assert result.text == KUBESPRAY_RUNTIMES.replace(
+        KATA_QEMU, KATA_QEMU + '[crio.runtime.runtimes.crun]\nruntime_path = "/usr/bin/crun"\n\n')
+
+
 @pytest.mark.parametrize('text, settings, remove, expected', [
     pytest.param('a = 1\n', {'b': {'c': 1}}, [], 'a = 1\n\n[b]\nc = 1\n', id='table-into-a-file-of-keys'),
     pytest.param('', {'crio': {'runtime': {'x': 1}}}, [], '[crio.runtime]\nx = 1\n', id='empty-file'),
@@ -281,10 +360,29 @@ def test_invalid_toml_reports_line_and_column(text: str, line: int, column: int)
     assert str(error.value).endswith('(line %d, column %d)' % (line, column))
 
 
+@pytest.mark.parametrize('text, line', [
+    pytest.param('[crio]\na = 1\nb = 2\na = 3\n', 4, id='key-twice-in-a-table'),
+    pytest.param('[[registry]]\nlocation = "a"\nlocation = "b"\n', 3, id='key-twice-in-an-array-of-tables'),
+    pytest.param('x = 1\n[crio]\nruntime.a = 1\n\nruntime.a = 2\n', 5, id='dotted-key-twice'),
+    pytest.param('[a]\nx.y = 1\n[a.x]\ny = 2\n', 3, id='table-defined-by-dotted-keys-then-a-header'),
+    pytest.param('[a]\nb = 1\n[a.b]\nc = 1\n', 3, id='value-then-table'),
+    pytest.param('[crio]\nt = { b = 1, b = 2 }\n', 2, id='inline-table'),
+])
+def test_duplicate_keys_report_their_line(text: str, line: int) -> None:
+    with pytest.raises(TomlSyntaxError) as error:
+        edit_toml(text, {'a': 1})
+    assert str(error.value).startswith('not valid TOML: ')
+    assert str(error.value).endswith('(line %d)' % line)
+    assert (error.value.line, error.value.column) == (line, None)
+
+
 @pytest.mark.parametrize('value, message', [
     ({'crio': {'runtime': {'conmon': None}}}, 'settings.crio.runtime.conmon: TOML has no null value'),
     ({'a': [1, None]}, 'settings.a[1]: TOML has no null value'),
-    ({'a': {80: 'x'}}, 'settings.a: key 80 is a int; TOML keys are strings, quote it'),
+    ({'a': {80: 'x'}}, 'settings.a: key 80 is an integer; TOML keys are strings, quote it'),
+    ({'a': {Origin(path='/play.yml').tag(80): 'x'}}, 'settings.a: key 80 is an integer; TOML keys are strings, quote it'),
+    ({'a': Origin(path='/play.yml').tag({'b': {1.5: 'x'}})}, 'settings.a.b: key 1.5 is a float; TOML keys are strings'),
+    ({'a': b'x'}, 'settings.a: expected a string, number, boolean, date, list or mapping, got bytes'),
     ({'a.b': {'c': object()}}, 'settings."a.b".c: expected a string, number, boolean, date, list or mapping, got object'),
     ({'t': datetime.time(1, 2, tzinfo=datetime.timezone.utc)}, 'settings.t: a TOML time has no time zone'),
 ])
@@ -292,6 +390,26 @@ def test_bad_settings_name_the_element(value: dict, message: str) -> None:
     with pytest.raises(TomlEditError) as error:
         to_toml_data(value, 'settings')
     assert str(error.value).startswith(message)
+
+
+INT64_RANGE = 'TOML integers are signed 64-bit, from -9223372036854775808 to 9223372036854775807'
+
+
+@pytest.mark.parametrize('value, message', [
+    ({'crio': {'runtime': {'pids_limit': 2**64}}}, 'settings.crio.runtime.pids_limit: 18446744073709551616 is too big; '),
+    ({'a': 2**63}, 'settings.a: 9223372036854775808 is too big; '),
+    ({'a': -2**63 - 1}, 'settings.a: -9223372036854775809 is too small; '),
+    ({'a': [1, 2**64]}, 'settings.a[1]: 18446744073709551616 is too big; '),
+])
+def test_integers_beyond_64_bits_are_refused(value: dict, message: str) -> None:
+    with pytest.raises(TomlEditError) as error:
+        to_toml_data(value, 'settings')
+    assert str(error.value) == message + INT64_RANGE
+
+
+@pytest.mark.parametrize('value', [2**63 - 1, -2**63, 0])
+def test_integers_at_the_64_bit_limits_are_kept(value: int) -> None:
+    assert to_toml_data({'a': value}, 'settings') == {'a': value}
 
 
 class _TaggedStr(str):
