@@ -11,7 +11,7 @@ export PATH := $(VENV)/bin:$(PATH)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_FORCE_COLOR ?= false
-SCENARIOS ?= testbed modules default kubelet package fleet migrate diagnose reset cluster
+SCENARIOS ?= testbed modules default kubelet package fleet migrate diagnose reset conformance cluster
 
 .PHONY: help venv collection bed lint unit sanity galaxy molecule test demo demo-clean clean
 .PHONY: docs docs-check changelog-lint galaxy-e2e bench

@@ -3,7 +3,7 @@
 # here from Debian's packages and Go modules and cached outside the checkout.
 # Each step is content-addressed: it is skipped when its inputs are unchanged.
 #
-#   bed.sh [all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|mirror]
+#   bed.sh [all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|critest|mirror]
 #
 # `all` is what `make test` needs, `demo` only what `make demo` needs.
 # Environment: NODEOPS_CACHE (default ~/.cache/nodeops-crio),
@@ -81,6 +81,11 @@ apt_repos() {
   NODEOPS_CACHE=$cache NODEOPS_CRIO_VERSIONS=$crio_versions bash "$here/apt-repo.sh" >/dev/null
 }
 
+# cri-tools' critest and the test images it pulls, for the conformance scenario.
+critest() {
+  NODEOPS_CACHE=$cache bash "$here/critest.sh" >/dev/null
+}
+
 # Debian's containerd and runc packages, for the migrate scenario's nodes.
 containerd_debs() {
   NODEOPS_CACHE=$cache bash "$here/containerd-debs.sh" >/dev/null
@@ -146,6 +151,7 @@ main() {
       timed "kubernetes" kubernetes
       timed "control plane images" control_plane
       timed "containerd packages" containerd_debs
+      timed "critest" critest
       timed "mirror" mirror
       ;;
     # A cluster of Debian 12 nodes at the bed's newer CRI-O.
@@ -165,8 +171,9 @@ main() {
     kubernetes) kubernetes ;;
     control-plane) control_plane ;;
     containerd) containerd_debs ;;
+    critest) critest ;;
     mirror) mirror ;;
-    *) say "unknown step: $what (all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|mirror)"; return 2 ;;
+    *) say "unknown step: $what (all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|critest|mirror)"; return 2 ;;
   esac
 }
 
