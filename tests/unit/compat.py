@@ -28,7 +28,7 @@ DATA_TAGGING = CORE >= (2, 19)
 
 try:
     from ansible.module_utils import _internal
-except ImportError:  # before 2.19: module_utils does not know which side it runs on
+except ImportError:  # 2.17 has no module_utils._internal, 2.18 one without is_controller
     _internal = None  # type: ignore[assignment]
 
 try:
@@ -51,7 +51,7 @@ def module_side(monkeypatch: t.Any) -> None:
     warnings go to the controller's display instead of into the module
     result. Older cores always put them in the result.
     """
-    if _internal is not None:
+    if hasattr(_internal, 'is_controller'):
         monkeypatch.setattr(_internal, 'is_controller', False)
 
 
