@@ -12,13 +12,17 @@ export MOLECULE_GLOB := molecule/*/molecule.yml
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_FORCE_COLOR ?= false
 SCENARIOS ?= testbed modules default kubelet package fleet migrate diagnose reset conformance cluster
+# The cores besides the pinned one that `make cores` tests (tests/cores/CORE.txt),
+# and which of its tests: unit, sanity or all.
+CORES ?= 2.17 2.21
+CORE_TESTS ?= all
 
 .PHONY: help venv collection bed lint unit sanity galaxy molecule test demo demo-clean clean
-.PHONY: docs docs-check changelog-lint galaxy-e2e bench
+.PHONY: docs docs-check changelog-lint galaxy-e2e bench cores
 
 help:
 	@echo "make demo   a two-node Kubernetes cluster on CRI-O nodes made by playbooks/site.yml"
-	@echo "make test   lint, unit tests, sanity and every Molecule scenario"
+	@echo "make test   lint, unit tests, sanity (also on the cores of make cores) and every Molecule scenario"
 	@echo "make docs   regenerate docs/reference; make bench  timings to bench/results"
 
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -57,6 +61,11 @@ unit: venv collection
 sanity: venv
 	bash tests/run-sanity.sh
 
+# The unit tests and sanity on the oldest and newest supported cores: 2.17 in
+# a venv on the host's Python, 2.21 on Debian 13's Python 3.13 in a container.
+cores: venv collection
+	for c in $(CORES); do bash tests/cores.sh $$c $(CORE_TESTS); done
+
 # The tarball Galaxy users get installs into an empty collections path.
 galaxy: venv
 	rm -rf build/galaxy && mkdir -p build/galaxy/collections
@@ -86,7 +95,7 @@ bench: venv collection bed
 molecule: venv collection bed
 	for s in $(SCENARIOS); do molecule test -s $$s; done
 
-test: lint unit sanity docs-check changelog-lint galaxy galaxy-e2e molecule
+test: lint unit sanity cores docs-check changelog-lint galaxy galaxy-e2e molecule
 
 # A two-node cluster (control plane and worker) on bed nodes made CRI-O
 # nodes by site.yml, formed with kubeadm; the bed builds only what it needs.

@@ -10,11 +10,35 @@
 # ensurepip and then pip install goes where ansible-test caches that script.
 #
 # Usage: tests/run-sanity.sh [extra ansible-test arguments, e.g. --test pep8]
+#        tests/run-sanity.sh --tar    those files as a tar on stdout, for a
+#                                     checkout elsewhere (tests/cores.sh)
+# Environment: SANITY_VENV, the venv whose ansible-core runs the tests
+# (default .venv, the pinned one), and SANITY_PYTHON, the Python version of
+# the tests (default 3.11), both set by tests/cores.sh for the other cores.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ -x "$root/.venv/bin/ansible-test" ]; then
-    PATH="$root/.venv/bin:$PATH"
+
+# The collection's files: the tracked ones and the untracked ones git does not ignore.
+collection_files() {
+    (
+        cd "$root"
+        git ls-files -co --exclude-standard -z | while IFS= read -r -d '' file; do
+            if [ -f "$file" ]; then
+                printf '%s\0' "$file"
+            fi
+        done | tar --null -T - -cf -
+    )
+}
+
+if [ "${1:-}" = --tar ]; then
+    collection_files
+    exit 0
+fi
+
+venv=${SANITY_VENV:-$root/.venv}
+if [ -x "$venv/bin/ansible-test" ]; then
+    PATH="$venv/bin:$PATH"
 fi
 python=${SANITY_PYTHON:-3.11}
 
@@ -43,14 +67,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/nodeops-crio-sanity.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 collection="$work/ansible_collections/nodeops/crio"
 mkdir -p "$collection"
-(
-    cd "$root"
-    git ls-files -co --exclude-standard -z | while IFS= read -r -d '' file; do
-        if [ -f "$file" ]; then
-            printf '%s\0' "$file"
-        fi
-    done | tar --null -T - -cf -
-) | tar -C "$collection" -xf -
+collection_files | tar -C "$collection" -xf -
 git -C "$collection" init -q
 git -C "$collection" add -A
 

@@ -3,9 +3,10 @@
 # here from Debian's packages and Go modules and cached outside the checkout.
 # Each step is content-addressed: it is skipped when its inputs are unchanged.
 #
-#   bed.sh [all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|critest|mirror]
+#   bed.sh [all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|critest|mirror|core CORE...]
 #
-# `all` is what `make test` needs, `demo` only what `make demo` needs.
+# `all` is what `make test` needs, `demo` only what `make demo` needs, `core`
+# the images of `make cores` (tests/cores.sh) for the cores tested in a container.
 # Environment: NODEOPS_CACHE (default ~/.cache/nodeops-crio),
 # NODEOPS_CRIO_VERSIONS (bundles to build: the older one is what upgrades
 # start from, default "1.36.2 1.36.3"), NODEOPS_KUBELET_VERSION (default
@@ -139,6 +140,15 @@ PY
   rm -rf "$work"
 }
 
+# core CORE...: images nodeops-crio/core:CORE, a Debian 13 node image with
+# ansible-core CORE's test venv and wheels (tests/cores/CORE.txt).
+core_images() {
+  local core
+  for core in "$@"; do
+    NODEOPS_CACHE=$cache bash "$here/core-image.sh" "$core" nodeops-crio/node:debian13
+  done
+}
+
 main() {
   local what=${1:-all}
   case $what in
@@ -173,7 +183,14 @@ main() {
     containerd) containerd_debs ;;
     critest) critest ;;
     mirror) mirror ;;
-    *) say "unknown step: $what (all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|critest|mirror)"; return 2 ;;
+    core)
+      shift
+      timed "host packages" host_packages
+      timed "docker engine" docker_engine
+      timed "node image" images trixie:debian13
+      timed "core images" core_images "$@"
+      ;;
+    *) say "unknown step: $what (all|demo|docker|images [SUITE:NAME...]|bundle [VERSION]|repo|kubernetes|control-plane|containerd|critest|mirror|core CORE...)"; return 2 ;;
   esac
 }
 

@@ -173,6 +173,8 @@ def run_action(host: FakeHost) -> t.Callable[..., dict]:
         connection._shell.tmpdir = None
         connection._shell.join_path = posixpath.join
         action = action_class(task, connection, play_context=MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+        # The plugin loader names each plugin it loads; ansible-core before 2.19 has no default for it.
+        action._load_name = 'nodeops.crio.' + action_class.__module__.rsplit('.', 1)[-1]
         action._execute_module = host.execute_module
         action._transfer_data = host.transfer_data
         action._make_tmp_path = lambda remote_user=None: setattr(connection._shell, 'tmpdir', '/tmp/.ansible/tmp-1')

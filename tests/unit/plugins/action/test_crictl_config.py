@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.action.crictl_config import ActionModule
+from ansible_collections.nodeops.crio.tests.unit.compat import conversion_error
 
 CRICTL = '/etc/crictl.yaml'
 CRIO = 'unix:///var/run/crio/crio.sock'
@@ -78,8 +79,8 @@ def test_missing_file_with_create_false(host, run_action) -> None:
 
 @pytest.mark.parametrize('args, message', [
     ({'timeout': -1}, "timeout: expected whole seconds, 0 or more (0: crictl's default), got -1"),
-    ({'timeout': '2s'}, "argument 'timeout' is of type str and we were unable to convert to int"),
-    ({'debug': 'sometimes'}, "argument 'debug' is of type str and we were unable to convert to bool"),
+    ({'timeout': '2s'}, conversion_error('timeout', 'str', 'int')),
+    ({'debug': 'sometimes'}, conversion_error('debug', 'str', 'bool')),
     ({'runtime_endpoint': 'http://localhost'}, "runtime_endpoint: expected a unix://, tcp:// or npipe:// endpoint, got 'http://localhost'"),
     ({'image_endpoint': 'crio.sock'}, "image_endpoint: expected an endpoint such as unix:///var/run/crio/crio.sock, got 'crio.sock'"),
     ({'path': 'crictl.yaml'}, "path: expected an absolute path on the managed node, got 'crictl.yaml'"),

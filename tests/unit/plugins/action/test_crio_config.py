@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.nodeops.crio.plugins.action import crio_config
 from ansible_collections.nodeops.crio.plugins.action.crio_config import ActionModule
+from ansible_collections.nodeops.crio.tests.unit.compat import conversion_error
 
 CONF = '/etc/crio/crio.conf'
 DROP_IN = '/etc/crio/crio.conf.d/50-nodeops.conf'
@@ -149,7 +150,7 @@ def test_remove_keys(host, run_action, crio_2020) -> None:
     ({'path': 'crio.conf', 'settings': SYSTEMD}, "path: expected an absolute path on the managed node, got 'crio.conf'"),
     ({'path': CONF, 'settings': 'cgroup_manager=systemd'}, "settings: expected a mapping (nested mappings for tables), got the "
                                                            "string 'cgroup_manager=systemd'"),
-    ({'path': CONF, 'settings': ['a']}, "argument 'settings' is of type list and we were unable to convert to dict"),
+    ({'path': CONF, 'settings': ['a']}, conversion_error('settings', 'list', 'dict')),
     ({'path': CONF, 'remove': 'crio.file_locking'}, "remove: expected a list of name-part lists such as [[crio, file_locking]], "
                                                     "got the string 'crio.file_locking'"),
     ({'path': CONF, 'remove': ['crio.file_locking']}, "remove[0]: expected a list of name parts such as [crio, runtime, conmon], "
@@ -160,7 +161,7 @@ def test_remove_keys(host, run_action, crio_2020) -> None:
      'settings.crio.runtime.pids_limit: 18446744073709551616 is too big; TOML integers are signed 64-bit'),
     ({'path': CONF, 'settings': SYSTEMD, 'state': 'absent'}, 'settings: not used with state=absent'),
     ({'path': CONF, 'state': 'gone'}, 'value of state must be one of: present, absent, got: gone'),
-    ({'path': CONF, 'settings': SYSTEMD, 'create': 'maybe'}, "argument 'create' is of type str and we were unable to convert to bool"),
+    ({'path': CONF, 'settings': SYSTEMD, 'create': 'maybe'}, conversion_error('create', 'str', 'bool')),
     ({'path': CONF, 'settings': SYSTEMD, 'validate': 'crio config'}, "validate: the command must contain %s where the new file goes, "
                                                                      "got 'crio config'"),
     ({'path': CONF, 'settings': SYSTEMD, 'backup': True, 'backup_dir': 'backups'},

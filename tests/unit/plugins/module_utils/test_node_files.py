@@ -11,11 +11,11 @@ import typing as t
 from pathlib import Path
 
 import pytest
-from ansible.module_utils import _internal
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.nodeops.crio.plugins.module_utils._node_files import FilesError, apply, diff, plan
 from ansible_collections.nodeops.crio.plugins.modules import node_files
+from ansible_collections.nodeops.crio.tests.unit import compat
+from ansible_collections.nodeops.crio.tests.unit.compat import patch_module_args
 
 MODULES = "/etc/modules-load.d/nodeops-crio.conf"
 MODULES_TEXT = "# Kernel modules CRI-O needs; written by nodeops.crio.crio.\noverlay\nbr_netfilter\n"
@@ -352,7 +352,7 @@ def test_the_diff_of_a_changed_secret_shows_that_it_changes(tmp_path: Path) -> N
 @pytest.fixture(autouse=True)
 def module_side(monkeypatch: pytest.MonkeyPatch) -> None:
     """Module code runs as on a managed node, whatever ran before it (as tests/unit/plugins/modules/conftest.py does)."""
-    monkeypatch.setattr(_internal, "is_controller", False)
+    compat.module_side(monkeypatch)
 
 
 def run(capsys: pytest.CaptureFixture, **args: t.Any) -> tuple[int, dict[str, t.Any]]:

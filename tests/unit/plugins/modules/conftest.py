@@ -3,16 +3,18 @@
 """Module code runs as on a managed node here, whatever ran before it.
 
 Importing Ansible's controller code (the action plugin tests do) flips
-ansible.module_utils._internal.is_controller, after which module warnings go
-to the controller's display instead of into the module result.
+ansible.module_utils._internal.is_controller (ansible-core 2.19 and later),
+after which module warnings go to the controller's display instead of into
+the module result; compat.module_side sets it back.
 """
 
 from __future__ import annotations
 
 import pytest
-from ansible.module_utils import _internal
+
+from ansible_collections.nodeops.crio.tests.unit import compat
 
 
 @pytest.fixture(autouse=True)
 def module_side(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_internal, 'is_controller', False)
+    compat.module_side(monkeypatch)

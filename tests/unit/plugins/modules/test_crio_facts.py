@@ -9,9 +9,9 @@ import os
 import pytest
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common import warnings
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.nodeops.crio.plugins.modules import crio_facts
+from ansible_collections.nodeops.crio.tests.unit.compat import patch_module_args
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "crio_facts")
 

@@ -5,9 +5,9 @@
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.nodeops.crio.plugins.modules import kubelet_config
+from ansible_collections.nodeops.crio.tests.unit.compat import patch_module_args
 
 
 @pytest.mark.parametrize("args, message", [

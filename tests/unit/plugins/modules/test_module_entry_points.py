@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.nodeops.crio.plugins.modules import crictl_config, crio_config, kubelet_flags
+from ansible_collections.nodeops.crio.tests.unit.compat import conversion_error, patch_module_args
 
 MODULES = [
     (crio_config, {'path': '/etc/crio/crio.conf', 'settings': {'crio': {'runtime': {'cgroup_manager': 'systemd'}}}}),
@@ -36,7 +36,7 @@ def test_main_points_at_the_action_plugin(module: object, args: dict, capsys: py
 @pytest.mark.parametrize('module, args, message', [
     (crio_config, {}, 'missing required arguments: path'),
     (crio_config, {'path': '/x', 'state': 'gone'}, 'value of state must be one of: present, absent, got: gone'),
-    (crictl_config, {'timeout': 'soon'}, "argument 'timeout' is of type str and we were unable to convert to int"),
+    (crictl_config, {'timeout': 'soon'}, conversion_error('timeout', 'str', 'int')),
     (kubelet_flags, {'path': '/etc/default/kubelet'}, 'missing required arguments: variable'),
 ])
 def test_main_validates_the_same_spec(module: object, args: dict, message: str, capsys: pytest.CaptureFixture) -> None:

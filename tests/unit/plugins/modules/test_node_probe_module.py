@@ -15,10 +15,10 @@ import typing as t
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.nodeops.crio.plugins.module_utils._node_probe import read_sysctls
 from ansible_collections.nodeops.crio.plugins.modules import node_probe
+from ansible_collections.nodeops.crio.tests.unit.compat import patch_module_args
 
 TEXT = b'overlay\nbr_netfilter\n'
 SHA1 = hashlib.sha1(TEXT).hexdigest()

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 import yaml
 from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan as plan
 from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import release
+from ansible_collections.nodeops.crio.tests.unit.compat import load_template_file, templar, trust_as_template
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[4]
 
@@ -57,6 +57,11 @@ BUNDLE_SOURCES = [UNPACKED + "/cri-o/bin/" + name
 class OldRole:
     """The crio role's Jinja from before the move, rendered by ansible-core's templar."""
 
+    # Before ansible-core 2.19 this Jinja meant what it means on 2.19 only
+    # under jinja2_native: by default none rendered as '' and a JSON text
+    # came back a dict (see compat.templar).
+    NATIVE = True
+
     def __init__(self, workdir: Path) -> None:
         self.loader = DataLoader()
         self.vars = self._load(workdir, "roles/crio/vars/main.yml")
@@ -69,18 +74,17 @@ class OldRole:
     def _load(self, workdir: Path, path: str) -> t.Any:
         local = workdir / path.replace("/", "_")
         local.write_text(old_jinja(path), encoding="utf-8")
-        return self.loader.load_from_file(str(local), trusted_as_template=True)
+        return load_template_file(self.loader, str(local))
 
     def variables(self, role_vars: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         """The role's defaults, then its vars, then the OS family's, then the case's own."""
         return {**DEFAULTS, **self.vars, **self.debian, **role_vars}
 
     def render(self, variables: t.Mapping[str, t.Any], expression: str) -> t.Any:
-        templar = Templar(loader=self.loader, variables=dict(variables))
-        return templar.template(trust_as_template("{{ %s }}" % expression))
+        return templar(self.loader, variables, native=self.NATIVE).template(trust_as_template("{{ %s }}" % expression))
 
     def template(self, variables: t.Mapping[str, t.Any], text: t.Any) -> t.Any:
-        return Templar(loader=self.loader, variables=dict(variables)).template(text)
+        return templar(self.loader, variables, native=self.NATIVE).template(text)
 
     def set_facts(self, tasks: list[dict[str, t.Any]], names: t.Sequence[str], variables: dict[str, t.Any]) -> dict[str, t.Any]:
         """Run the named set_fact tasks in order, as Ansible would (their vars, their loop)."""

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
 
 from ansible_collections.nodeops.crio.plugins.filter import crio_plan as crio_plan_filters
 from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan
 from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import (
     DEFAULT_STREAM, OLDEST_MINOR, RELEASES, release, upgrade_plan)
+from ansible_collections.nodeops.crio.tests.unit.compat import load_template_file, templar, trust_as_template
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[4]
 FILTER_DIR = COLLECTION_ROOT / "plugins" / "filter"
@@ -121,6 +121,11 @@ OLD_VERSION_TASKS = [
 class OldInput:
     """The version tasks of the old tasks/input.yml, run by ansible-core's templar."""
 
+    # Before ansible-core 2.19 these tasks meant what they mean on 2.19 only
+    # without jinja2_native, which would turn the minor "1.36" into a float
+    # (see compat.templar).
+    NATIVE = False
+
     def __init__(self, workdir: Path) -> None:
         self.loader = DataLoader()
         self.vars = self._load(workdir, "roles/crio/vars/main.yml")
@@ -130,21 +135,21 @@ class OldInput:
     def _load(self, workdir: Path, path: str) -> t.Any:
         local = workdir / path.replace("/", "_")
         local.write_text(old_jinja(path), encoding="utf-8")
-        return self.loader.load_from_file(str(local), trusted_as_template=True)
+        return load_template_file(self.loader, str(local))
 
     def run(self, crio_version: t.Any, kubernetes_version: t.Any) -> dict[str, t.Any]:
         """failed: the name of the assert that failed ("" when none), and the facts set."""
         variables = dict(self.vars, crio_version=crio_version, crio_kubernetes_version=kubernetes_version)
         for task in self.tasks:
             scope = dict(variables, **task.get("vars", {}))
-            templar = Templar(loader=self.loader, variables=scope)
+            scoped = templar(self.loader, scope, native=self.NATIVE)
             if "ansible.builtin.assert" in task:
                 that = task["ansible.builtin.assert"]["that"]
                 for condition in that if isinstance(that, list) else [that]:
-                    if not templar.template(trust_as_template("{{ (%s) | bool }}" % condition)):
+                    if not scoped.template(trust_as_template("{{ (%s) | bool }}" % condition)):
                         return dict(variables, failed=task["name"])
             else:
-                variables.update({key: templar.template(value)
+                variables.update({key: scoped.template(value)
                                   for key, value in task["ansible.builtin.set_fact"].items()})
         return dict(variables, failed="")
 
