@@ -20,8 +20,8 @@ from unittest import mock
 from ansible.module_utils import basic
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
-__all__ = ['CORE', 'DATA_TAGGING', 'conversion_error', 'load_template_file', 'module_side', 'patch_module_args', 'templar',
-           'trust_as_template']
+__all__ = ['CORE', 'DATA_TAGGING', 'conversion_error', 'load_template_file', 'module_side', 'patch_module_args', 'tagged',
+           'templar', 'trust_as_template']
 
 CORE = tuple(int(part) for part in ANSIBLE_VERSION.split('.')[:2])
 DATA_TAGGING = CORE >= (2, 19)
@@ -71,6 +71,16 @@ def trust_as_template(value: t.Any) -> t.Any:
     from ansible.template import trust_as_template as trust
 
     return trust(value)
+
+
+def tagged(value: t.Any) -> t.Any:
+    """The value as a template's result reaches a plugin: from 2.19 tagged with
+    where it came from (its type an _AnsibleTagged... class), before 2.19 as it is."""
+    if not DATA_TAGGING:
+        return value
+    from ansible._internal._datatag._tags import Origin
+
+    return Origin(path='/play.yml', line_num=3).tag(value)
 
 
 def load_template_file(loader: t.Any, path: str) -> t.Any:

@@ -7,9 +7,9 @@ import datetime
 import pytest
 import yaml
 
-from ansible._internal._datatag._tags import Origin
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._kubelet_yaml import YamlEditError, plain_settings, render_scalar, set_values
+from ansible_collections.nodeops.crio.tests.unit.compat import tagged
 
 CRIO = "unix:///var/run/crio/crio.sock"
 
@@ -222,7 +222,7 @@ def test_a_stream_without_a_matching_document_warns_and_changes_nothing():
     ({"clusterDNS": ["10.96.0.10", None]}, "settings.clusterDNS[1]: a null value"),
     ({"evictionHard": {5: "x"}}, "settings.evictionHard: key 5 is an integer; YAML keys here are strings, quote it"),
     ({"x": datetime.date(2020, 1, 1)}, "settings.x: expected a string, number, boolean, list or mapping, got date"),
-    ({"x": Origin(path="/play.yml").tag({Origin(path="/play.yml").tag(80): 1})}, "settings.x: key 80 is an integer"),
+    ({"x": tagged({tagged(80): 1})}, "settings.x: key 80 is an integer"),
 ])
 def test_settings_a_file_cannot_take_are_refused(settings, message):
     with pytest.raises(YamlEditError) as error:
@@ -231,7 +231,6 @@ def test_settings_a_file_cannot_take_are_refused(settings, message):
 
 
 def test_settings_become_plain_builtin_types():
-    tagged = Origin(path="/play.yml").tag
     plain = plain_settings({tagged("cgroupDriver"): tagged("systemd"), "podPidsLimit": tagged(4096),
                             "clusterDNS": tagged([tagged("10.96.0.10")]), "evictionHard": {"memory.available": "100Mi"}})
     assert plain == {"cgroupDriver": "systemd", "podPidsLimit": 4096, "clusterDNS": ["10.96.0.10"],

@@ -3,11 +3,11 @@
 """A reset removes what nodeops.crio wrote, as it wrote it, and nothing else."""
 
 import pytest
-from ansible._internal._datatag._tags import Origin
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._reset_plan import EDITED, UNREAD, PlanError, parse_listing, parse_sums, plan
+from ansible_collections.nodeops.crio.tests.unit.compat import tagged
 
 BUNDLE = '/var/cache/nodeops-crio/cri-o.v1.36.3/cri-o'
 OLD_BUNDLE = '/var/cache/nodeops-crio/cri-o.v1.36.2/cri-o'
@@ -170,8 +170,8 @@ def test_parse_sums(text, expected):
     (dict(sources='(['), 'sources: not a regular expression'),
     (dict(recorded=None), 'recorded: expected text'),
     # ansible-core 2.19 tags templated values; the message names the plain type.
-    (dict(recorded=Origin(path='/play.yml').tag(['x'])), 'recorded: expected text, got list$'),
-    (dict(layout=Origin(path='/play.yml').tag(['x'])), 'layout: expected a mapping of paths, got list$'),
+    (dict(recorded=tagged(['x'])), 'recorded: expected text, got list$'),
+    (dict(layout=tagged(['x'])), 'layout: expected a mapping of paths, got list$'),
 ])
 def test_bad_input_names_the_argument(options, message):
     with pytest.raises(PlanError, match=message):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from ansible._internal._datatag._tags import Origin
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     TomlEditError,
@@ -22,6 +21,7 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils._toml_edit import (
     same,
     to_toml_data,
 )
+from ansible_collections.nodeops.crio.tests.unit.compat import tagged
 
 
 def runtime(**keys: object) -> dict:
@@ -380,8 +380,8 @@ def test_duplicate_keys_report_their_line(text: str, line: int) -> None:
     ({'crio': {'runtime': {'conmon': None}}}, 'settings.crio.runtime.conmon: TOML has no null value'),
     ({'a': [1, None]}, 'settings.a[1]: TOML has no null value'),
     ({'a': {80: 'x'}}, 'settings.a: key 80 is an integer; TOML keys are strings, quote it'),
-    ({'a': {Origin(path='/play.yml').tag(80): 'x'}}, 'settings.a: key 80 is an integer; TOML keys are strings, quote it'),
-    ({'a': Origin(path='/play.yml').tag({'b': {1.5: 'x'}})}, 'settings.a.b: key 1.5 is a float; TOML keys are strings'),
+    ({'a': {tagged(80): 'x'}}, 'settings.a: key 80 is an integer; TOML keys are strings, quote it'),
+    ({'a': tagged({'b': {1.5: 'x'}})}, 'settings.a.b: key 1.5 is a float; TOML keys are strings'),
     ({'a': b'x'}, 'settings.a: expected a string, number, boolean, date, list or mapping, got bytes'),
     ({'a.b': {'c': object()}}, 'settings."a.b".c: expected a string, number, boolean, date, list or mapping, got object'),
     ({'t': datetime.time(1, 2, tzinfo=datetime.timezone.utc)}, 'settings.t: a TOML time has no time zone'),

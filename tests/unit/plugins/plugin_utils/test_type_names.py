@@ -7,14 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from ansible._internal._datatag._tags import Origin
 
 from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import plain_type_name, with_article
-
-
-def tagged(value: object) -> object:
-    """The value as ansible-core 2.19 hands templated values over (_AnsibleTaggedInt, ...)."""
-    return Origin(path='/play.yml', line_num=3).tag(value)
+from ansible_collections.nodeops.crio.tests.unit.compat import tagged
 
 
 @pytest.mark.parametrize('value, name', [
