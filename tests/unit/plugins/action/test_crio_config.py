@@ -314,8 +314,8 @@ def test_a_bad_mode_fails_before_any_remote_call(host, run_action, crio_2020, ch
     ('owner', 'nosuchuser', "owner: the managed node has no user 'nosuchuser'; give a user it knows, by name or number"),
     ('group', 'nosuchgroup', "group: the managed node has no group 'nosuchgroup'; give a group it knows, by name or number"),
 ])
-def test_an_unknown_owner_or_group_fails_before_anything_is_written(host, run_action, crio_2020, check_mode, option, name,
-                                                                     message) -> None:
+def test_an_unknown_owner_or_group_fails_before_anything_is_written(
+        host, run_action, crio_2020, check_mode, option, name, message) -> None:
     result = run_action(ActionModule, {'path': CONF, 'settings': SYSTEMD, option: name}, check_mode=check_mode)
     assert result['failed'] is True and result['changed'] is False
     assert result['msg'] == message

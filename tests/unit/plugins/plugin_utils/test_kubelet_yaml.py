@@ -84,7 +84,7 @@ def test_kinds_select_the_documents_of_a_stream():
               "---\nkind: ClusterConfiguration\nnetworking: {}\n"
               "---\nkind: JoinConfiguration\n")
     after, changed, warnings = set_values(stream, [(("nodeRegistration", "criSocket"), CRIO)],
-                                kinds=["InitConfiguration", "JoinConfiguration"])
+                                          kinds=["InitConfiguration", "JoinConfiguration"])
     assert changed == ["nodeRegistration.criSocket", "nodeRegistration.criSocket"] and warnings == []
     docs = list(yaml.safe_load_all(after))
     assert [doc.get("nodeRegistration") for doc in docs] == [
