@@ -210,7 +210,7 @@ def test_a_stream_of_a_kindless_document_and_another_kind_warns():
 
 
 def test_a_stream_without_a_matching_document_warns_and_changes_nothing():
-    text = KUBEADM_INIT.split("---\napiVersion: kubelet")[0]
+    text = KUBEADM_INIT.split("---\napiVersion: kubelet", maxsplit=1)[0]
     after, changed, warnings = set_values(text, [(("cgroupDriver",), "systemd")])
     assert (after, changed) == (text, [])
     assert warnings == ["no document of kind KubeletConfiguration, only InitConfiguration, ClusterConfiguration; nothing was changed"]
@@ -235,5 +235,6 @@ def test_settings_become_plain_builtin_types():
                             "clusterDNS": tagged([tagged("10.96.0.10")]), "evictionHard": {"memory.available": "100Mi"}})
     assert plain == {"cgroupDriver": "systemd", "podPidsLimit": 4096, "clusterDNS": ["10.96.0.10"],
                      "evictionHard": {"memory.available": "100Mi"}}
-    assert [type(key) for key in plain] == [str] * 4 and type(plain["cgroupDriver"]) is str
-    assert type(plain["podPidsLimit"]) is int and type(plain["clusterDNS"]) is list
+    # The exact types, not subclasses such as ansible-core's tagged ones.
+    assert [type(key) for key in plain] == [str] * 4
+    assert [type(plain[key]) for key in ("cgroupDriver", "podPidsLimit", "clusterDNS")] == [str, int, list]
