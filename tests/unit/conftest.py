@@ -53,6 +53,12 @@ def fixture_text() -> t.Callable[[str], str]:
 
 
 @pytest.fixture(scope='session')
+def kubeadm_init(fixture_text: t.Callable[[str], str]) -> str:
+    """kubeadm's configuration for kubeadm init: three documents, one of them kubelet's."""
+    return fixture_text('kubeadm-init.yaml')
+
+
+@pytest.fixture(scope='session')
 def fixture_texts() -> dict[str, str]:
     """All files of tests/unit/fixtures, by name."""
     texts = {}

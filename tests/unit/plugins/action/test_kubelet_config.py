@@ -53,35 +53,18 @@ def test_settings_must_be_a_mapping(host, run_action):
 
 
 KUBEADM_CONFIG = '/etc/kubernetes/kubeadm-config.yaml'
-INIT = """\
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-nodeRegistration:
-  criSocket: unix:///var/run/crio/crio.sock
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-networking:
-  podSubnet: 10.244.0.0/16
-"""
-KUBELET_DOC = """\
----
-apiVersion: kubelet.config.k8s.io/v1beta1
-kind: KubeletConfiguration
-cgroupDriver: cgroupfs
-"""
 
 
-def test_a_kubeadm_file_gets_the_keys_in_its_kubelet_configuration_only(host, run_action):
+def test_a_kubeadm_file_gets_the_keys_in_its_kubelet_configuration_only(host, run_action, kubeadm_init):
     host.dirs.add('/etc/kubernetes')
-    host.write(KUBEADM_CONFIG, INIT + KUBELET_DOC)
+    host.write(KUBEADM_CONFIG, kubeadm_init)
     done = run_action(ActionModule, {'path': KUBEADM_CONFIG, 'settings': {'cgroupDriver': 'systemd'}})
     assert done['changed'] is True and 'warnings' not in done
-    assert host.text(KUBEADM_CONFIG) == INIT + KUBELET_DOC.replace('cgroupfs', 'systemd')
+    assert host.text(KUBEADM_CONFIG) == kubeadm_init.replace('cgroupDriver: cgroupfs', 'cgroupDriver: systemd')
 
 
-def test_a_kubeadm_file_without_the_kind_warns_and_is_left_alone(host, run_action):
-    host.write(KUBEADM_CONFIG, INIT)
+def test_a_kubeadm_file_without_the_kind_warns_and_is_left_alone(host, run_action, kubeadm_init):
+    host.write(KUBEADM_CONFIG, kubeadm_init.split('---\napiVersion: kubelet', maxsplit=1)[0])
     result = run_action(ActionModule, {'path': KUBEADM_CONFIG, 'settings': {'cgroupDriver': 'systemd'}})
     assert result['changed'] is False and 'failed' not in result
     assert result['warnings'] == ['/etc/kubernetes/kubeadm-config.yaml: no document of kind KubeletConfiguration, only '

@@ -141,23 +141,6 @@ def test_render_scalar(value, style, text):
     assert yaml.safe_load("k: " + text)["k"] == value
 
 
-# kubeadm's configuration for kubeadm init: three documents, one of them kubelet's.
-KUBEADM_INIT = """\
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-nodeRegistration:
-  criSocket: unix:///var/run/crio/crio.sock
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-networking:
-  podSubnet: 10.244.0.0/16
----
-apiVersion: kubelet.config.k8s.io/v1beta1
-kind: KubeletConfiguration
-cgroupDriver: cgroupfs
-"""
-
 DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -168,9 +151,9 @@ spec:
 """
 
 
-def test_by_default_only_a_kubelet_configuration_is_edited():
-    after, changed, warnings = set_values(KUBEADM_INIT, [(("cgroupDriver",), "systemd")])
-    assert after == KUBEADM_INIT.replace("cgroupDriver: cgroupfs", "cgroupDriver: systemd")
+def test_by_default_only_a_kubelet_configuration_is_edited(kubeadm_init):
+    after, changed, warnings = set_values(kubeadm_init, [(("cgroupDriver",), "systemd")])
+    assert after == kubeadm_init.replace("cgroupDriver: cgroupfs", "cgroupDriver: systemd")
     assert (changed, warnings) == (["cgroupDriver"], [])
 
 
@@ -196,10 +179,10 @@ def test_a_document_it_must_not_edit_is_refused(text, kinds, message):
     assert str(error.value).startswith(message)
 
 
-def test_a_document_without_a_kind_in_a_stream_is_left_alone():
-    text = KUBEADM_INIT + "---\ncgroupDriver: cgroupfs\n"
+def test_a_document_without_a_kind_in_a_stream_is_left_alone(kubeadm_init):
+    text = kubeadm_init + "---\ncgroupDriver: cgroupfs\n"
     after, changed, dummy = set_values(text, [(("cgroupDriver",), "systemd")])
-    assert after == KUBEADM_INIT.replace("cgroupDriver: cgroupfs", "cgroupDriver: systemd") + "---\ncgroupDriver: cgroupfs\n"
+    assert after == kubeadm_init.replace("cgroupDriver: cgroupfs", "cgroupDriver: systemd") + "---\ncgroupDriver: cgroupfs\n"
     assert changed == ["cgroupDriver"]
 
 
@@ -209,8 +192,8 @@ def test_a_stream_of_a_kindless_document_and_another_kind_warns():
         text, [], ["no document of kind KubeletConfiguration, only Deployment; nothing was changed"])
 
 
-def test_a_stream_without_a_matching_document_warns_and_changes_nothing():
-    text = KUBEADM_INIT.split("---\napiVersion: kubelet", maxsplit=1)[0]
+def test_a_stream_without_a_matching_document_warns_and_changes_nothing(kubeadm_init):
+    text = kubeadm_init.split("---\napiVersion: kubelet", maxsplit=1)[0]
     after, changed, warnings = set_values(text, [(("cgroupDriver",), "systemd")])
     assert (after, changed) == (text, [])
     assert warnings == ["no document of kind KubeletConfiguration, only InitConfiguration, ClusterConfiguration; nothing was changed"]
