@@ -55,7 +55,7 @@ def fixture_text() -> t.Callable[[str], str]:
 @pytest.fixture(scope='session')
 def kubeadm_init(fixture_text: t.Callable[[str], str]) -> str:
     """kubeadm's configuration for kubeadm init: three documents, one of them kubelet's."""
-    return fixture_text('kubeadm-init.yaml')
+    return fixture_text('kubeadm-init.conf')
 
 
 @pytest.fixture(scope='session')
