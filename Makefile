@@ -11,7 +11,10 @@ export PATH := $(VENV)/bin:$(PATH)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_FORCE_COLOR ?= false
-SCENARIOS ?= testbed modules default kubelet package fleet migrate diagnose reset conformance cluster
+# Longest first: `make molecule` runs LANES scenarios at a time (tests/molecule.sh)
+# and a free lane takes the next one named.
+SCENARIOS ?= cluster kubelet package fleet default reset migrate conformance diagnose testbed modules
+LANES ?= 2
 # The cores besides the pinned one that `make cores` tests (tests/cores/CORE.txt),
 # and which of its tests: unit, sanity or all.
 CORES ?= 2.17 2.21
@@ -93,7 +96,7 @@ bench: venv collection bed
 	python bench/run.py
 
 molecule: venv collection bed
-	for s in $(SCENARIOS); do molecule test -s $$s; done
+	bash tests/molecule.sh $(LANES) $(SCENARIOS)
 
 test: lint unit sanity cores docs-check changelog-lint galaxy galaxy-e2e molecule
 
