@@ -26,13 +26,14 @@ rm -f "$logs"/*.log "$logs"/*.result
 
 # run SCENARIO: one scenario, its output to its log, its result to SCENARIO.result.
 run() {
-  local scenario=$1 start=$SECONDS rc=0
+  local scenario=$1 start=$SECONDS rc=0 secs
   molecule test -s "$scenario" >"$logs/$scenario.log" 2>&1 || rc=$?
-  printf '%s %s %s\n' "$scenario" "$rc" "$((SECONDS - start))" >"$logs/$scenario.result"
+  secs=$((SECONDS - start))
+  printf '%s %s %s\n' "$scenario" "$rc" "$secs" >"$logs/$scenario.result"
   # One printer at a time: a lane that ends while another prints waits.
   {
     flock 9
-    printf '===== molecule test -s %s (rc %s, %s s)\n' "$scenario" "$rc" "$((SECONDS - start))"
+    printf '===== molecule test -s %s (rc %s, %s s)\n' "$scenario" "$rc" "$secs"
     cat "$logs/$scenario.log"
   } 9>"$logs/.print.lock"
 }
