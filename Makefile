@@ -69,13 +69,17 @@ sanity: venv
 cores: venv collection
 	for c in $(CORES); do bash tests/cores.sh $$c $(CORE_TESTS); done
 
-# The tarball Galaxy users get installs into an empty collections path.
+# The tarball Galaxy users get installs into an empty collections path and
+# carries the changelog of its version.
 galaxy: venv
 	rm -rf build/galaxy && mkdir -p build/galaxy/collections
 	ansible-galaxy collection build --force --output-path build/galaxy .
 	export ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/galaxy/collections; \
 	ansible-galaxy collection install --offline build/galaxy/nodeops-crio-*.tar.gz; \
-	ansible-galaxy collection list nodeops.crio | grep -E "^nodeops\.crio +$$(sed -n 's/^version: *//p' galaxy.yml)\b"
+	version=$$(sed -n 's/^version: *//p' galaxy.yml); \
+	ansible-galaxy collection list nodeops.crio | grep -E "^nodeops\.crio +$$version\b"; \
+	grep -qx "v$$version" build/galaxy/collections/ansible_collections/nodeops/crio/CHANGELOG.rst || \
+		{ echo "make galaxy: the tarball's CHANGELOG.rst has no section v$$version (docs/releases.md)" >&2; exit 1; }
 
 # The tarball's playbook converges a bed node from outside the checkout.
 galaxy-e2e: galaxy bed
