@@ -22,7 +22,7 @@ say_as=kubernetes
 # shellcheck source=molecule/resources/lib.sh
 . "$here/lib.sh"
 minor=${NODEOPS_KUBELET_MINOR:-1.36}
-export GOTOOLCHAIN=local PATH=/usr/local/go/bin:$PATH
+export GOTOOLCHAIN=${NODEOPS_GOTOOLCHAIN:-local} PATH=/usr/local/go/bin:$PATH
 export CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOFLAGS=-mod=mod
 
 newest_patch() {

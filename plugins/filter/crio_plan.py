@@ -6,8 +6,8 @@ from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan
 from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import release
 
 
-def crio_release(crio_version, kubernetes_version=""):
-    return release(crio_version, kubernetes_version)
+def crio_release(crio_version, kubernetes_version="", table=None):
+    return release(crio_version, kubernetes_version, table)
 
 
 def crio_settings(options):

@@ -50,6 +50,12 @@ options:
     description: Accept a release older than the installed one.
     type: bool
     default: false
+  table:
+    description:
+      - The crio role's C(crio_release_table), laid over O(releases), such as
+        C({"1.38": {"release": "1.38.0", "pause": "3.10.2"}}); a malformed one is a problem.
+    type: dict
+    version_added: 0.2.0
 """
 
 EXAMPLES = r"""
@@ -95,8 +101,10 @@ _value:
 from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import upgrade_plan
 
 
-def crio_upgrade_plan(installed, kubelet, crio_version, kubernetes_version, releases=None, allow_skew=False, allow_downgrade=False):
-    return upgrade_plan(installed, kubelet, crio_version, kubernetes_version, releases, allow_skew, allow_downgrade)
+def crio_upgrade_plan(
+    installed, kubelet, crio_version, kubernetes_version, releases=None, allow_skew=False, allow_downgrade=False, table=None
+):
+    return upgrade_plan(installed, kubelet, crio_version, kubernetes_version, releases, allow_skew, allow_downgrade, table)
 
 
 class FilterModule(object):

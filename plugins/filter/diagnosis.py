@@ -67,6 +67,10 @@ options:
       sandboxes:
         description: The output of C(crictl pods --output json); null when CRI-O was not asked.
         type: str
+      release_table:
+        description: The crio role's C(crio_release_table), whose pause tags C(pause_image) knows too.
+        type: dict
+        version_added: 0.2.0
 """
 
 EXAMPLES = r"""

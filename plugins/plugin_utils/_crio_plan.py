@@ -12,7 +12,7 @@ import json
 import re
 import typing as t
 
-from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import DEFAULT_STREAM, STREAMS, pause_tag
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import DEFAULT_STREAM, pause_tag, streams, table_problems
 
 Json = t.Dict[str, t.Any]
 
@@ -112,12 +112,13 @@ def registries(
     return doc
 
 
-def pause_image(image: str, repository: str, minor: str) -> tuple[str, list[str]]:
+def pause_image(image: str, repository: str, minor: str, table: t.Mapping[str, t.Any] | None = None) -> tuple[str, list[str]]:
     """The pause image CRI-O gets, and the problems with the variables behind it.
 
     image: crio_pause_image, which wins when set; else the pause of
     repository (crio_pause_repository) at the tag kubeadm of the CRI-O minor
-    uses, so that kubeadm finds the sandbox image it expects.
+    uses (table: crio_release_table, laid over the collection's), so that
+    kubeadm finds the sandbox image it expects.
     """
     image, repository = str(image or ""), str(repository or "")
     if image.strip():
@@ -133,12 +134,13 @@ def pause_image(image: str, repository: str, minor: str) -> tuple[str, list[str]
             'mirror.internal:5000/k8s, without a scheme, a trailing "/", a tag or a digest (the role appends '
             '/pause:TAG); got "%s"' % repository
         ]
-    tag = pause_tag(minor)
+    tag = pause_tag(minor, table)
     if not tag:
+        known = streams(table if table and not table_problems(table) else None)
         return "", [
             "crio_pause_image is empty, so the role would derive it from CRI-O %s, but it knows the pause tag of "
-            "Kubernetes %s only: set crio_pause_image to the pause image kubeadm %s uses (kubeadm config images list)"
-            % (minor, ", ".join(sorted(STREAMS)), minor)
+            "Kubernetes %s only: set crio_pause_image to the pause image kubeadm %s uses (kubeadm config images list), "
+            "or give the stream's pause in crio_release_table" % (minor, ", ".join(known), minor)
         ]
     return "%s/pause:%s" % (repository, tag), []
 
@@ -162,7 +164,7 @@ def settings(options: t.Mapping[str, t.Any]) -> Json:
     options: the role's variables without their crio_ prefix (cgroup_manager,
     default_runtime, pause_image, pause_repository, metrics_enabled,
     metrics_port, runtimes, storage_root, log_size_max, pids_limit,
-    default_ulimits, pod_metrics, config_overrides, registries_*), global_auth_file (the
+    default_ulimits, pod_metrics, config_overrides, registries_*, release_table), global_auth_file (the
     credentials file, or None) and minor (the CRI-O minor the role installs).
     problems: what is wrong with those variables, each naming its variable.
     """
@@ -170,6 +172,7 @@ def settings(options: t.Mapping[str, t.Any]) -> Json:
         options.get("pause_image") or "",
         options.get("pause_repository", PAUSE_REPOSITORY),
         options.get("minor") or DEFAULT_STREAM,
+        options.get("release_table"),
     )
     problems += pod_metrics_problems(options.get("pod_metrics"))
     wanted: Json = {

@@ -248,7 +248,7 @@ def _notready(sandboxes: list[dict[str, t.Any]]) -> list[Finding]:
     return found
 
 
-def _pause_fix(image: str, wanted: str, crio_minor: str) -> str:
+def _pause_fix(image: str, wanted: str, crio_minor: str, table: dict[str, t.Any] | None) -> str:
     """How to give CRI-O the pause image at kubeadm's tag, in the same repository (a mirror stays a mirror)."""
     untagged = split_image(image)[0]
     right = '%s:%s' % (untagged, wanted)
@@ -256,12 +256,12 @@ def _pause_fix(image: str, wanted: str, crio_minor: str) -> str:
     folder, _slash, base = untagged.rpartition('/')
     # Derived from the repository only where the role would derive this tag,
     # that is where CRI-O's own minor pairs with kubeadm's.
-    if folder and base == 'pause' and pause_tag(crio_minor) == wanted:
+    if folder and base == 'pause' and pause_tag(crio_minor, table) == wanted:
         fix += 'leave crio_pause_image empty and set crio_pause_repository: %s, so the tag follows the minor, or ' % folder
     return fix + 'set crio_pause_image: %s. CRI-O takes a new pause_image on reload: systemctl reload crio' % right
 
 
-def _pause_image(crio: dict[str, t.Any], kubelet: dict[str, t.Any] | None) -> list[Finding]:
+def _pause_image(crio: dict[str, t.Any], kubelet: dict[str, t.Any] | None, table: dict[str, t.Any] | None) -> list[Finding]:
     """CRI-O's pause image against the tag kubeadm of the node's Kubernetes minor uses: kubeadm warns when they differ."""
     image = crio.get('pause_image') or ''
     kubelet_version = (kubelet or {}).get('version') or ''
@@ -269,7 +269,7 @@ def _pause_image(crio: dict[str, t.Any], kubelet: dict[str, t.Any] | None) -> li
         minor, whose = minor_of(kubelet_version), 'kubelet %s' % kubelet_version
     else:
         minor, whose = minor_of(crio.get('version')), 'CRI-O %s, no kubelet version known' % crio.get('version')
-    wanted, tag = pause_tag(minor), image_tag(image)
+    wanted, tag = pause_tag(minor, table), image_tag(image)
     # Mirrors serve the same pause under another repository, so only the tag
     # counts; a minor the table does not know, or a digest alone, is no finding.
     if not wanted or tag is None or tag == wanted:
@@ -281,7 +281,7 @@ def _pause_image(crio: dict[str, t.Any], kubelet: dict[str, t.Any] | None) -> li
             "CRI-O's pause_image is %s, but kubeadm %s (the minor of %s) uses the pause tag %s, as in "
             "registry.k8s.io/pause:%s: kubeadm warns that the runtime's sandbox image differs from its own"
             % (image, minor, whose, wanted, wanted),
-            _pause_fix(image, wanted, minor_of(crio.get('version'))),
+            _pause_fix(image, wanted, minor_of(crio.get('version')), table),
         )
     ]
 
@@ -544,7 +544,8 @@ def diagnose(node: dict[str, t.Any]) -> dict[str, t.Any]:
                 skipped.append('notready_sandbox: CRI-O did not list its pod sandboxes')
             else:
                 findings += _notready(sandboxes)
-            findings += _pause_image(crio, node['kubelet'] if _kubelet_absent(node) is None else None)
+            kubelet = node['kubelet'] if _kubelet_absent(node) is None else None
+            findings += _pause_image(crio, kubelet, node.get('release_table'))
 
     why = _kubelet_absent(node)
     if why:

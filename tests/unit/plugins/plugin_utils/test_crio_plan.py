@@ -122,7 +122,9 @@ def options_of(variables: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
              "registries_insecure", "registries_blocked", "registries_mirrors", "registries_aliases")
     options = {name: variables["crio_" + name] for name in names}
     options["pause_repository"] = variables["crio_pause_repository"]
-    options["minor"] = release(variables["crio_version"], variables["crio_kubernetes_version"])["minor"]
+    options["release_table"] = variables["crio_release_table"]
+    options["minor"] = release(variables["crio_version"], variables["crio_kubernetes_version"],
+                               variables["crio_release_table"])["minor"]
     options["default_runtime"] = variables["crio_default_runtime"] or "crun"
     options["global_auth_file"] = AUTH_FILE if variables["crio_registry_auths"] else None
     return options
@@ -316,7 +318,7 @@ def test_settings_change_none_of_their_inputs() -> None:
 @pytest.mark.parametrize("variables, image", [
     (role(), "registry.k8s.io/pause:3.10.2"),
     (role(crio_version="1.35"), "registry.k8s.io/pause:3.10.1"),
-    (role(crio_kubernetes_version="v1.34.2"), "registry.k8s.io/pause:3.10.1"),
+    (role(crio_kubernetes_version="v1.35.2"), "registry.k8s.io/pause:3.10.1"),
     (role(crio_pause_repository="mirror:5000"), "mirror:5000/pause:3.10.2"),
     (role(crio_pause_repository="mirror.internal:5000/k8s", crio_version="1.35.6"), "mirror.internal:5000/k8s/pause:3.10.1"),
     (role(crio_pause_repository="[fd00::5]:5000"), "[fd00::5]:5000/pause:3.10.2"),
@@ -326,10 +328,12 @@ def test_settings_change_none_of_their_inputs() -> None:
     (role(crio_version="1.36.3", crio_kubernetes_version="1.36"), "registry.k8s.io/pause:3.10.2"),
     (role(crio_pause_image="mirror:5000/pause:3.10.1"), "mirror:5000/pause:3.10.1"),
     (role(crio_pause_image="mirror:5000/pause:3.10.1", crio_pause_repository="https://ignored"), "mirror:5000/pause:3.10.1"),
-    (role(crio_pause_image="registry.example/pause:3.11", crio_version="1.37.0"), "registry.example/pause:3.11"),
-], ids=["default-stream", "minor-1.35", "kubernetes-1.34", "mirror", "mirror-with-path", "ipv6-mirror",
+    (role(crio_pause_image="registry.example/pause:3.11", crio_version="1.38.0"), "registry.example/pause:3.11"),
+    (role(crio_version="1.38.0", crio_release_table={"1.38": {"release": "1.38.0", "pause": "3.10.3"}}),
+     "registry.k8s.io/pause:3.10.3"),
+], ids=["default-stream", "minor-1.35", "kubernetes-1.35", "mirror", "mirror-with-path", "ipv6-mirror",
         "host-in-capitals", "upgrade-to-1.35", "upgrade-to-1.36", "explicit-wins", "explicit-ignores-the-repository",
-        "explicit-for-an-unknown-minor"])
+        "explicit-for-an-unknown-minor", "from-the-release-table"])
 def test_the_pause_image_follows_the_cri_o_minor_unless_given(variables: dict[str, t.Any], image: str) -> None:
     decided = plan.settings(options_of(variables))
     assert decided["problems"] == []
@@ -355,9 +359,10 @@ REPOSITORY_PROBLEM = (
     (role(crio_pause_image="mirror:5000/pause 3.10.2"),
      "crio_pause_image must be empty (to derive it from crio_pause_repository and the CRI-O minor) or an image reference "
      'without a scheme or blanks, such as registry.k8s.io/pause:3.10.2; got "mirror:5000/pause 3.10.2"'),
-    (role(crio_version="1.37.0"),
-     "crio_pause_image is empty, so the role would derive it from CRI-O 1.37, but it knows the pause tag of Kubernetes "
-     "1.34, 1.35, 1.36 only: set crio_pause_image to the pause image kubeadm 1.37 uses (kubeadm config images list)"),
+    (role(crio_version="1.38.0"),
+     "crio_pause_image is empty, so the role would derive it from CRI-O 1.38, but it knows the pause tag of Kubernetes "
+     "1.35, 1.36, 1.37 only: set crio_pause_image to the pause image kubeadm 1.38 uses (kubeadm config images list), "
+     "or give the stream's pause in crio_release_table"),
 ], ids=["scheme", "trailing-slash", "tag", "digest", "upper-case-path", "blank", "empty", "explicit-with-scheme",
         "explicit-with-blank", "unknown-minor"])
 def test_bad_pause_input_is_refused_by_name(variables: dict[str, t.Any], problem: str) -> None:

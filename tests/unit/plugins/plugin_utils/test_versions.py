@@ -175,18 +175,18 @@ def test_the_filter_is_the_decision():
     assert decide("1.36.3", "v1.36.3", "1.36.2", "", RELEASES, False, True)["problems"] == []
 
 
-# PauseVersion of cmd/kubeadm/app/constants/constants.go in k8s.io/kubernetes v1.34.4, v1.35.4 and v1.36.3.
+# PauseVersion of cmd/kubeadm/app/constants/constants.go in k8s.io/kubernetes v1.35.4, v1.36.3 and v1.37.2.
 @pytest.mark.parametrize(
     "version, tag",
     [
-        ("1.34", "3.10.1"),
         ("1.35", "3.10.1"),
         ("1.36", "3.10.2"),
+        ("1.37", "3.10.2"),
         ("v1.36.3", "3.10.2"),
         ("1.35.6", "3.10.1"),
-        ("1.36.0-rc.1", "3.10.2"),
-        ("1.33", ""),
-        ("1.37.0", ""),
+        ("1.37.0-rc.1", "3.10.2"),
+        ("1.34", ""),
+        ("1.38.0", ""),
         ("latest", ""),
         ("", ""),
         (None, ""),
@@ -231,3 +231,16 @@ def test_image_tag(image, tag):
 )
 def test_split_image(image, parts):
     assert split_image(image) == parts
+
+
+def test_pause_tag_reads_the_operators_table_too():
+    table = {"1.38": {"release": "1.38.0", "pause": "3.10.3"}}
+    assert pause_tag("1.38.0", table) == "3.10.3"
+    assert pause_tag("1.37", table) == "3.10.2"
+    # A malformed table is refused where it is read (release()); here it is left out.
+    assert pause_tag("1.38.0", {"1.38": {"pause": "3.10.3"}}) == ""
+
+
+def test_every_stream_names_where_its_facts_came_from():
+    assert all(stream.release_from and stream.pause_from for stream in STREAMS.values())
+    assert all(stream.release.startswith(minor + ".") for minor, stream in STREAMS.items())
