@@ -21,8 +21,13 @@ REMOVED_OPTIONS = {
         "(role variable crio_registries_search)"
     ),
     ("crio", "image", "insecure_registries"): (
-        "no effect since CRI-O 1.35: mark the registry insecure in "
+        "no effect since CRI-O 1.35, removed in September 2026 (cri-o/cri-o#10303): mark the registry insecure in "
         "/etc/containers/registries.conf(.d) (role variable crio_registries_insecure)"
+    ),
+    ("crio", "runtime", "enable_criu_support"): (
+        "deprecated since CRI-O 1.37 and the September 2026 patches of 1.32 to 1.36 (cri-o/cri-o#10248): set "
+        'container_level_enabled in [crio.checkpoint_restore] to "none", "checkpoint_only" (the default) or '
+        '"checkpoint_restore" (role variable crio_config_overrides)'
     ),
     ("crio", "runtime", "default_mounts"): (
         "removed in CRI-O 1.20: list the mounts in the file named by "

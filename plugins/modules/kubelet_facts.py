@@ -144,9 +144,19 @@ ansible_facts:
           description: The node's cgroup version, V(2) when /sys/fs/cgroup is the unified hierarchy, else V(1).
           type: int
           sample: 2
+        user_namespaces:
+          description:
+            - What kubelet reads at its start for pods with C(hostUsers false), as kubelet reads it: whether
+              the C(kubelet) user exists, the C(getsubids) tool, and what C(getsubids kubelet) and
+              C(getsubids -g kubelet) print (null when they were not run, C(error) when one failed).
+          type: dict
+          version_added: 0.2.0
+          sample: {"user": true, "getsubids": "/usr/bin/getsubids", "uids": "0: kubelet 65536 65536000\n",
+                   "gids": "0: kubelet 65536 65536000\n", "error": ""}
 """
 
 import os
+import pwd
 import re
 import shlex
 
@@ -270,6 +280,24 @@ def _rejection(module, binary, flag):
     return said.group(1).replace('\\"', '"') if said else (err or out).strip()
 
 
+def user_namespaces(module):
+    """The kubelet user's subordinate IDs as kubelet reads them: getsubids, and only when that user exists."""
+    found = dict(user=True, getsubids="", uids=None, gids=None, error="")
+    try:
+        pwd.getpwnam("kubelet")
+    except KeyError:
+        return dict(found, user=False)
+    found["getsubids"] = module.get_bin_path("getsubids") or ""
+    if found["getsubids"]:
+        for key, extra in (("uids", []), ("gids", ["-g"])):
+            rc, out, err = module.run_command([found["getsubids"]] + extra + ["kubelet"])
+            if rc != 0:
+                found["error"] = "getsubids %skubelet: %s" % ("".join(word + " " for word in extra), (err or out).strip())
+                break
+            found[key] = out
+    return found
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -281,7 +309,7 @@ def main():
         supports_check_mode=True,
     )
     facts = dict(installed=False, binary="", version="", minor=0, unit={}, environment_files=[], referenced_variables=[],
-                 flags=[], rejected_flags=[], config_file="", instance_config="",
+                 flags=[], rejected_flags=[], config_file="", instance_config="", user_namespaces={},
                  kubeadm=module.get_bin_path("kubeadm") or "",
                  cgroup_version=2 if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else 1)
     rc, out, err = module.run_command(["systemctl", "show", module.params["service"], "--property=" + _PROPERTIES])
@@ -312,6 +340,7 @@ def main():
         if problem:
             module.fail_json(msg="%s --version failed: %s" % (facts["binary"], problem))
         facts["installed"] = True
+        facts["user_namespaces"] = user_namespaces(module)
         if module.params["probe_flags"]:
             for flag in facts["flags"]:
                 message = _rejection(module, facts["binary"], flag)

@@ -38,6 +38,27 @@ _HINTS = {
     "cni-conf-dir": "kubelet 1.24 removed it with dockershim; CRI-O's network_dir has the job",
     "docker-endpoint": "kubelet 1.24 removed it with dockershim",
 }
+# kubelet 1.37 dropped the cAdvisor flags it had carried deprecated
+# (CHANGELOG-1.37, kubernetes/kubernetes#139870); it keeps --housekeeping-interval.
+_CADVISOR_FLAGS = (
+    "application-metrics-count-limit", "boot-id-file", "container-hints", "containerd", "containerd-namespace",
+    "enable-load-reader", "event-storage-age-limit", "event-storage-event-limit", "global-housekeeping-interval",
+    "log-cadvisor-usage", "machine-id-file", "storage-driver-user", "storage-driver-password", "storage-driver-host",
+    "storage-driver-db", "storage-driver-table", "storage-driver-secure", "storage-driver-buffer-duration",
+)  # fmt: skip
+_HINTS.update(
+    (
+        flag,
+        "kubelet 1.37 removed cAdvisor's deprecated flags; only --housekeeping-interval stays",
+    )
+    for flag in _CADVISOR_FLAGS
+)
+
+# kubelet's ID ranges for pods with hostUsers: false (pkg/kubelet/userns):
+# the range is cut in blocks of idsPerPod, and ID 2^32-1 cannot be mapped.
+_IDS_PER_POD = 65536
+_LAST_ID = 2**32 - 1
+_MAX_PODS = 110
 
 
 def _minor(version: str | None) -> tuple[int, int] | None:
@@ -225,6 +246,76 @@ def _cgroup_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any], source
     ]
 
 
+def _subid_range(text: str) -> tuple[int, int] | None:
+    """(first ID, count) of getsubids' one line, "0: kubelet 65536 65536000"; None for anything else."""
+    lines = text.strip().splitlines()
+    fields = lines[0].split() if len(lines) == 1 else []
+    if len(fields) != 4 or not (fields[2].isdigit() and fields[3].isdigit()):
+        return None
+    return int(fields[2]), int(fields[3])
+
+
+def userns_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any]) -> list[str]:
+    """What makes kubelet refuse to start over the kubelet user's subordinate IDs (/etc/subuid, /etc/subgid)."""
+    ids = kubelet.get("user_namespaces") or {}
+    version = _minor(kubelet.get("version")) or (0, 0)
+    if not ids.get("user") or (config.get("featureGates") or {}).get("UserNamespacesSupport") is False:
+        return []
+    who = "kubelet %s" % kubelet["version"]
+    if not ids.get("getsubids"):
+        if version >= (1, 38):
+            return []
+        return [
+            "this node has a kubelet user and no getsubids, so %s fails to start (\"kubelet mappings: exec: "
+            "getsubids: executable file not found\"; kubelet 1.38 takes its default ID range then): install "
+            "getsubids (Debian and Ubuntu: uidmap; EL: shadow-utils-subid) and give the kubelet user its range in "
+            "/etc/subuid and /etc/subgid, or remove the kubelet user" % who
+        ]
+    if ids.get("error"):
+        return [
+            "%s failed, and %s fails to start the same way: give the kubelet user one range in /etc/subuid and "
+            "/etc/subgid, such as kubelet:65536:7208960" % (ids["error"], who)
+        ]
+    if ids.get("uids") != ids.get("gids"):
+        return [
+            "getsubids gives the kubelet user other subordinate user IDs (%s) than group IDs (%s), and %s refuses "
+            "to start on that: give it the same range in /etc/subuid and /etc/subgid"
+            % (str(ids.get("uids")).strip(), str(ids.get("gids")).strip(), who)
+        ]
+    found = _subid_range(ids.get("uids") or "")
+    if found is None:
+        return [
+            "getsubids gives the kubelet user %r, and %s takes exactly one range: leave one kubelet line in "
+            "/etc/subuid and /etc/subgid" % (str(ids.get("uids")).strip(), who)
+        ]
+    return _range_problems(found, config, who, version)
+
+
+def _range_problems(found: tuple[int, int], config: dict[str, t.Any], who: str, version: tuple[int, int]) -> list[str]:
+    first, count = found
+    per_pod = int((config.get("userNamespaces") or {}).get("idsPerPod") or _IDS_PER_POD)
+    max_pods = int(config.get("maxPods") or _MAX_PODS)
+    where = "the kubelet user's range in /etc/subuid and /etc/subgid (kubelet:%d:%d)" % (first, count)
+    problems = []
+    if first % per_pod or first < per_pod:
+        problems.append(
+            "%s starts at %d, and %s needs a multiple of idsPerPod (%d) of at least %d" % (where, first, who, per_pod, per_pod)
+        )
+    if count % per_pod or count // per_pod < max_pods:
+        problems.append(
+            "%s holds %d IDs, and %s needs a multiple of idsPerPod (%d) that is enough for maxPods (%d), "
+            "at least %d" % (where, count, who, per_pod, max_pods, per_pod * max_pods)
+        )
+    if version >= (1, 38) and first + count > _LAST_ID:
+        fits = (_LAST_ID - first) // per_pod * per_pod
+        problems.append(
+            "%s ends at %d, and %s refuses a range that reaches %d (2^32-1, an ID the kernel cannot map): make it "
+            "kubelet:%d:%d, and delete the pods stuck in ContainerCreating before the upgrade (CHANGELOG-1.38)"
+            % (where, first + count - 1, who, _LAST_ID, first, fits)
+        )
+    return problems
+
+
 def plan(
     kubelet: dict[str, t.Any], config_text: str | None, crio: dict[str, t.Any], cri: dict[str, t.Any], options: dict[str, t.Any]
 ) -> dict[str, t.Any]:
@@ -292,6 +383,7 @@ def plan(
     merged, sources = dropins.effective(after)
     # A join takes kubelet's configuration from the cluster: unknown here.
     problems += _cgroup_problems(kubelet, merged, sources, known=not (awaiting_kubeadm and config is None))
+    problems += userns_problems(kubelet, merged)
     # Judged on what kubelet runs with afterwards: the role's drop-in may
     # have been what kept the drivers equal.
     driver_after, where_after = _driver(kubelet, merged, sources)

@@ -131,6 +131,13 @@ def test_removed_settings_say_where_they_live_now():
     assert "unqualified-search-registries" in found[1]["message"]
 
 
+def test_criu_support_is_deprecated_for_the_checkpoint_restore_table():
+    [found] = cf.removed_settings({"crio": {"runtime": {"enable_criu_support": True}}})
+    assert cf.deprecated(found) and found["key"] == "crio.runtime.enable_criu_support"
+    assert 'container_level_enabled in [crio.checkpoint_restore] to "none", "checkpoint_only"' in found["message"]
+    assert cf.removed_settings({"crio": {"checkpoint_restore": {"container_level_enabled": "checkpoint_only"}}}) == []
+
+
 def test_removed_options_of_the_2020_file():
     with open(os.path.join(FIXTURES, "crio-2020.conf")) as handle:
         found = cf.removed_settings(loads(handle.read()))

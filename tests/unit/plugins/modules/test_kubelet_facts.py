@@ -5,8 +5,9 @@
 import pytest
 
 from ansible_collections.nodeops.crio.plugins.module_utils._kubelet_flags import FlagsError
+from ansible_collections.nodeops.crio.plugins.modules import kubelet_facts
 from ansible_collections.nodeops.crio.plugins.modules.kubelet_facts import (
-    dropin_files, environment, exec_start, expand, read_config_dirs, unit_properties)
+    dropin_files, environment, exec_start, expand, read_config_dirs, unit_properties, user_namespaces)
 
 # systemctl show kubelet.service on a kubeadm node (10-kubeadm.conf drop-in).
 SHOW = """\
@@ -82,3 +83,49 @@ def test_the_flags_folder_is_made_absolute_and_a_missing_one_read_as_empty(tmp_p
     read = read_config_dirs(flags, [str(tmp_path / "none")])
     assert read == {str(tmp_path / "d"): dict(exists=True, files=[]), str(tmp_path / "none"): dict(exists=False, files=[])}
     assert read_config_dirs([dict(name="config-dir", value="rel")], []) == {"/rel": dict(exists=False, files=[])}
+
+
+class Node:
+    """The part of AnsibleModule user_namespaces() uses: a getsubids that answers from /etc/subuid and /etc/subgid."""
+
+    def __init__(self, tool, answers):
+        self.tool, self.answers, self.ran = tool, answers, []
+
+    def get_bin_path(self, name):
+        return self.tool if name == "getsubids" else None
+
+    def run_command(self, argv):
+        self.ran.append(argv)
+        return self.answers[tuple(argv[1:])]
+
+
+def kubelet_user(monkeypatch, exists):
+    def getpwnam(name):
+        if name == "kubelet" and exists:
+            return object()
+        raise KeyError(name)
+    monkeypatch.setattr(kubelet_facts.pwd, "getpwnam", getpwnam)
+
+
+LINE = "0: kubelet 65536 7208960\n"
+
+
+def test_without_a_kubelet_user_nothing_is_asked(monkeypatch):
+    kubelet_user(monkeypatch, False)
+    node = Node("/usr/bin/getsubids", {})
+    assert user_namespaces(node) == dict(user=False, getsubids="", uids=None, gids=None, error="")
+    assert node.ran == []
+
+
+def test_getsubids_is_asked_for_users_and_groups_as_kubelet_asks(monkeypatch):
+    kubelet_user(monkeypatch, True)
+    node = Node("/usr/bin/getsubids", {("kubelet",): (0, LINE, ""), ("-g", "kubelet"): (0, LINE, "")})
+    assert user_namespaces(node) == dict(user=True, getsubids="/usr/bin/getsubids", uids=LINE, gids=LINE, error="")
+    assert node.ran == [["/usr/bin/getsubids", "kubelet"], ["/usr/bin/getsubids", "-g", "kubelet"]]
+
+
+def test_a_failing_getsubids_and_a_missing_one_are_told(monkeypatch):
+    kubelet_user(monkeypatch, True)
+    failing = Node("/usr/bin/getsubids", {("kubelet",): (1, "", "Error fetching ranges\n")})
+    assert user_namespaces(failing)["error"] == "getsubids kubelet: Error fetching ranges"
+    assert user_namespaces(Node(None, {})) == dict(user=True, getsubids="", uids=None, gids=None, error="")

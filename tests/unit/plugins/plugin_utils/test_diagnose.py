@@ -123,7 +123,7 @@ def test_the_2020_crio_conf_reports_each_removed_option_and_warns_about_deprecat
         '/etc/crio/crio.conf still sets crio.file_locking_path, removed in CRI-O 1.16',
         '/etc/crio/crio.conf still sets crio.runtime.default_mounts, removed in CRI-O 1.20',
         '/etc/crio/crio.conf still sets crio.image.registries, no effect since CRI-O 1.21, removed in 1.31',
-        '/etc/crio/crio.conf still sets crio.image.insecure_registries, no effect since CRI-O 1.35',
+        '/etc/crio/crio.conf still sets crio.image.insecure_registries, no effect since CRI-O 1.35, removed in September 2026 (cri-o/cri-o#10303)',
     ]
     assert warnings == ['/etc/crio/crio.conf still sets crio.runtime.conmon, deprecated since CRI-O 1.24',
                         '/etc/crio/crio.conf still sets crio.runtime.conmon_env, deprecated since CRI-O 1.24',

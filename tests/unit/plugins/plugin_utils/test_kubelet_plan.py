@@ -195,3 +195,99 @@ def test_a_timeout_kubeadm_spelled_another_way_is_kept():
 def test_kubeadm_kinds_say_which_edits_have_a_document(text, kinds):
     # The role runs an edit of the kubeadm configuration only where it has a document of that kind.
     assert run(kubeadm_config="/etc/kubernetes/kubeadm.yaml", kubeadm_config_text=text)["kubeadm_kinds"] == kinds
+
+
+def test_kubelet_1_37_under_cri_o_1_36_is_refused_naming_both_and_the_fix():
+    [problem] = run(node(version="v1.37.2"), crio=dict(CRIO_FACTS, version="1.36.3"))["problems"]
+    assert problem == (
+        "CRI-O 1.36.3 and kubelet v1.37.2 are outside the supported skew: CRI-O 1.X is made for Kubernetes 1.X, and "
+        "during an upgrade CRI-O may be one minor ahead. Install CRI-O 1.37 (crio_version), upgrade kubelet, or set "
+        "kubelet_check_skew: false if you know this pair works")
+    assert run(node(version="v1.37.2"), crio=dict(CRIO_FACTS, version="1.37.4"))["problems"] == []
+
+
+@pytest.mark.parametrize("name", ["containerd", "boot-id-file", "storage-driver-db", "global-housekeeping-interval"])
+def test_a_cadvisor_flag_kubelet_1_37_refuses_says_why(name):
+    # What kubelet 1.37.2 says for `kubelet --containerd=/run/x.sock --version`.
+    rejected = dict(flag(name, "x", DEFAULT, "KUBELET_EXTRA_ARGS"), message="unknown flag: --" + name)
+    kubelet = node(version="v1.37.2", flags=KUBEADM_NODE["flags"] + [rejected], rejected_flags=[rejected])
+    [problem] = run(kubelet, crio=dict(CRIO_FACTS, version="1.37.4"))["problems"]
+    assert problem.startswith(
+        "kubelet v1.37.2 refuses --%s from KUBELET_EXTRA_ARGS in /etc/default/kubelet: unknown flag: --%s (kubelet 1.37 "
+        "removed cAdvisor's deprecated flags; only --housekeeping-interval stays). Remove it there" % (name, name))
+    allowed = run(kubelet, crio=dict(CRIO_FACTS, version="1.37.4"), remove_rejected_flags=True)
+    assert allowed["problems"] == [] and name in allowed["flag_edits"][0]["remove"]
+
+
+# What getsubids (Debian's uidmap) prints for `getsubids kubelet` and `getsubids -g kubelet`.
+def ids(line="0: kubelet 65536 7208960\n", gids=None, **changes):
+    found = dict(user=True, getsubids="/usr/bin/getsubids", uids=line, gids=line if gids is None else gids, error="")
+    found.update(changes)
+    return found
+
+
+def userns(version, found, config=CONFIG):
+    return run(node(version=version, user_namespaces=found), config=config,
+               crio=dict(CRIO_FACTS, version=version.lstrip("v")), check_skew=False)["problems"]
+
+
+WHOLE_RANGE = "0: kubelet 65536 4294901760\n"
+
+
+@pytest.mark.parametrize("version, found", [
+    ("v1.38.0", ids()),
+    ("v1.37.2", ids()),
+    ("v1.37.2", ids(WHOLE_RANGE)),  # accepted up to 1.37 (its pods failed to start there)
+    ("v1.38.0", ids("0: kubelet 65536 4294836224\n")),
+    ("v1.38.0", dict(user=False, getsubids="", uids=None, gids=None, error="")),
+    ("v1.38.0", ids(getsubids="", uids=None, gids=None)),  # 1.38 takes its default range
+    ("v1.37.2", {}),  # facts of an older collection
+])
+def test_subordinate_ids_kubelet_starts_with(version, found):
+    assert userns(version, found) == []
+
+
+def test_kubelet_1_38_refuses_a_range_that_reaches_2_to_the_32_minus_1():
+    [problem] = userns("v1.38.0", ids(WHOLE_RANGE))
+    assert problem == (
+        "the kubelet user's range in /etc/subuid and /etc/subgid (kubelet:65536:4294901760) ends at 4294967295, and "
+        "kubelet v1.38.0 refuses a range that reaches 4294967295 (2^32-1, an ID the kernel cannot map): make it "
+        "kubelet:65536:4294836224, and delete the pods stuck in ContainerCreating before the upgrade (CHANGELOG-1.38)")
+    assert userns("v1.38.0", ids("0: kubelet 65536 4294836224\n")) == []
+
+
+def test_kubelet_before_1_38_fails_with_a_kubelet_user_and_no_getsubids():
+    [problem] = userns("v1.37.2", ids(getsubids="", uids=None, gids=None))
+    assert problem.startswith("this node has a kubelet user and no getsubids, so kubelet v1.37.2 fails to start")
+    assert "install getsubids (Debian and Ubuntu: uidmap" in problem
+
+
+def test_the_user_namespaces_gate_turned_off_skips_the_ids():
+    config = CONFIG + "featureGates:\n  UserNamespacesSupport: false\n"
+    assert userns("v1.35.4", ids(getsubids="", uids=None, gids=None), config) == []
+
+
+@pytest.mark.parametrize("found, text", [
+    (ids(error="getsubids kubelet: Error fetching ranges", uids=None, gids=None),
+     "getsubids kubelet: Error fetching ranges failed, and kubelet v1.38.0 fails to start the same way"),
+    (ids(gids="0: kubelet 131072 7208960\n"),
+     "getsubids gives the kubelet user other subordinate user IDs (0: kubelet 65536 7208960) than group IDs "
+     "(0: kubelet 131072 7208960), and kubelet v1.38.0 refuses to start on that"),
+    (ids("0: kubelet 65536 7208960\n1: kubelet 9000000 65536\n"),
+     "and kubelet v1.38.0 takes exactly one range: leave one kubelet line in /etc/subuid and /etc/subgid"),
+    (ids("0: kubelet 100000 7208960\n"),
+     "(kubelet:100000:7208960) starts at 100000, and kubelet v1.38.0 needs a multiple of idsPerPod (65536) of at "
+     "least 65536"),
+    (ids("0: kubelet 65536 65536\n"),
+     "(kubelet:65536:65536) holds 65536 IDs, and kubelet v1.38.0 needs a multiple of idsPerPod (65536) that is "
+     "enough for maxPods (110), at least 7208960"),
+])
+def test_subordinate_ids_kubelet_refuses_to_start_on(found, text):
+    [problem] = userns("v1.38.0", found)
+    assert text in problem
+
+
+def test_ids_per_pod_and_max_pods_come_from_kubelet_s_configuration():
+    config = CONFIG + "maxPods: 10\nuserNamespaces:\n  idsPerPod: 131072\n"
+    assert userns("v1.38.0", ids("0: kubelet 131072 1310720\n"), config) == []
+    assert "needs a multiple of idsPerPod (131072)" in userns("v1.38.0", ids("0: kubelet 65536 1310720\n"), config)[0]
