@@ -292,7 +292,8 @@ def user_namespaces(module):
         for key, extra in (("uids", []), ("gids", ["-g"])):
             rc, out, err = module.run_command([found["getsubids"]] + extra + ["kubelet"])
             if rc != 0:
-                found["error"] = "getsubids %skubelet: %s" % ("".join(word + " " for word in extra), (err or out).strip())
+                found["error"] = "`%s` answered %r (exit %d)" % (" ".join(["getsubids"] + extra + ["kubelet"]),
+                                                                   (err or out).strip(), rc)
                 break
             found[key] = out
     return found

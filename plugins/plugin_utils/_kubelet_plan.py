@@ -266,15 +266,15 @@ def userns_problems(kubelet: dict[str, t.Any], config: dict[str, t.Any]) -> list
         if version >= (1, 38):
             return []
         return [
-            "this node has a kubelet user and no getsubids, so %s fails to start (\"kubelet mappings: exec: "
-            "getsubids: executable file not found\"; kubelet 1.38 takes its default ID range then): install "
+            "this node has a kubelet user and no getsubids, so %s fails to start ('kubelet mappings: exec: "
+            '"getsubids": executable file not found\'; kubelet 1.38 takes its default ID range then): install '
             "getsubids (Debian and Ubuntu: uidmap; EL: shadow-utils-subid) and give the kubelet user its range in "
             "/etc/subuid and /etc/subgid, or remove the kubelet user" % who
         ]
     if ids.get("error"):
         return [
-            "%s failed, and %s fails to start the same way: give the kubelet user one range in /etc/subuid and "
-            "/etc/subgid, such as kubelet:65536:7208960" % (ids["error"], who)
+            "%s, and %s then fails to start: give the kubelet user one range in /etc/subuid and /etc/subgid, such "
+            "as kubelet:65536:7208960, or remove the kubelet user" % (ids["error"], who)
         ]
     if ids.get("uids") != ids.get("gids"):
         return [

@@ -127,5 +127,5 @@ def test_getsubids_is_asked_for_users_and_groups_as_kubelet_asks(monkeypatch):
 def test_a_failing_getsubids_and_a_missing_one_are_told(monkeypatch):
     kubelet_user(monkeypatch, True)
     failing = Node("/usr/bin/getsubids", {("kubelet",): (1, "", "Error fetching ranges\n")})
-    assert user_namespaces(failing)["error"] == "getsubids kubelet: Error fetching ranges"
+    assert user_namespaces(failing)["error"] == "`getsubids kubelet` answered 'Error fetching ranges' (exit 1)"
     assert user_namespaces(Node(None, {})) == dict(user=True, getsubids="", uids=None, gids=None, error="")

@@ -268,8 +268,8 @@ def test_the_user_namespaces_gate_turned_off_skips_the_ids():
 
 
 @pytest.mark.parametrize("found, text", [
-    (ids(error="getsubids kubelet: Error fetching ranges", uids=None, gids=None),
-     "getsubids kubelet: Error fetching ranges failed, and kubelet v1.38.0 fails to start the same way"),
+    (ids(error="`getsubids kubelet` answered 'Error fetching ranges' (exit 1)", uids=None, gids=None),
+     "`getsubids kubelet` answered 'Error fetching ranges' (exit 1), and kubelet v1.38.0 then fails to start"),
     (ids(gids="0: kubelet 131072 7208960\n"),
      "getsubids gives the kubelet user other subordinate user IDs (0: kubelet 65536 7208960) than group IDs "
      "(0: kubelet 131072 7208960), and kubelet v1.38.0 refuses to start on that"),
