@@ -52,7 +52,8 @@ options:
     default: false
   table:
     description:
-      - The crio role's C(crio_release_table), laid over O(releases), such as
+      - >-
+        The crio role's C(crio_release_table), laid over O(releases), such as
         C({"1.38": {"release": "1.38.0", "pause": "3.10.2"}}); a malformed one is a problem.
     type: dict
     version_added: 0.2.0

@@ -146,13 +146,14 @@ ansible_facts:
           sample: 2
         user_namespaces:
           description:
-            - What kubelet reads at its start for pods with C(hostUsers false), as kubelet reads it: whether
-              the C(kubelet) user exists, the C(getsubids) tool, and what C(getsubids kubelet) and
-              C(getsubids -g kubelet) print (null when they were not run, C(error) when one failed).
+            - >-
+              What kubelet reads at its start for pods with C(hostUsers false), and as kubelet reads it
+              (whether the C(kubelet) user exists, the C(getsubids) tool, and what C(getsubids kubelet) and
+              C(getsubids -g kubelet) print; null when they were not run, C(error) when one failed).
           type: dict
           version_added: 0.2.0
-          sample: {"user": true, "getsubids": "/usr/bin/getsubids", "uids": "0: kubelet 65536 65536000\n",
-                   "gids": "0: kubelet 65536 65536000\n", "error": ""}
+          sample: {"user": true, "getsubids": "/usr/bin/getsubids", "uids": "0: kubelet 65536 7208960\\n",
+                   "gids": "0: kubelet 65536 7208960\\n", "error": ""}
 """
 
 import os
