@@ -21,12 +21,13 @@ CORES ?= 2.17 2.21
 CORE_TESTS ?= all
 
 .PHONY: help venv collection bed lint unit sanity galaxy molecule test demo demo-clean clean
-.PHONY: docs docs-check changelog-lint galaxy-e2e bench cores
+.PHONY: docs docs-check changelog-lint galaxy-e2e bench cores releases
 
 help:
 	@echo "make demo   a two-node Kubernetes cluster on CRI-O nodes made by playbooks/site.yml"
 	@echo "make test   lint, unit tests, sanity (also on the cores of make cores) and every Molecule scenario"
 	@echo "make docs   regenerate docs/reference; make bench  timings to bench/results"
+	@echo "make releases  refresh the CRI-O release table from upstream (needs network)"
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3; }
@@ -94,6 +95,11 @@ docs-check: venv collection
 
 changelog-lint: venv
 	antsibull-changelog lint
+
+# plugins/plugin_utils/_release_table.py from upstream's published lists; prints
+# what changed (ARGS=--check only prints; see hacking/releases.py).
+releases: venv
+	python hacking/releases.py $(ARGS)
 
 # Timings of nodeops.crio.site, written to bench/results/; not part of test.
 bench: venv collection bed
