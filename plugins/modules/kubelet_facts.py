@@ -291,10 +291,10 @@ def user_namespaces(module):
     found["getsubids"] = module.get_bin_path("getsubids") or ""
     if found["getsubids"]:
         for key, extra in (("uids", []), ("gids", ["-g"])):
-            rc, out, err = module.run_command([found["getsubids"]] + extra + ["kubelet"])
+            command = ["getsubids"] + extra + ["kubelet"]
+            rc, out, err = module.run_command([found["getsubids"]] + command[1:])
             if rc != 0:
-                found["error"] = "`%s` answered %r (exit %d)" % (" ".join(["getsubids"] + extra + ["kubelet"]),
-                                                                   (err or out).strip(), rc)
+                found["error"] = "`%s` answered %r (exit %d)" % (" ".join(command), (err or out).strip(), rc)
                 break
             found[key] = out
     return found

@@ -12,7 +12,8 @@ import json
 import re
 import typing as t
 
-from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import DEFAULT_STREAM, pause_tag, streams, table_problems
+from ansible_collections.nodeops.crio.plugins.plugin_utils._release_table import DEFAULT_STREAM
+from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import pause_tag, streams, table_problems
 
 Json = t.Dict[str, t.Any]
 

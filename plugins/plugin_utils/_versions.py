@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.nodeops.crio.plugins.plugin_utils._release_table import DEFAULT_STREAM as DEFAULT_STREAM
 from ansible_collections.nodeops.crio.plugins.plugin_utils._release_table import OLDEST_MINOR, STREAMS, Stream
 from ansible_collections.nodeops.crio.plugins.plugin_utils._type_names import plain_type_name
 

@@ -18,8 +18,9 @@ from ansible.parsing.dataloader import DataLoader
 
 from ansible_collections.nodeops.crio.plugins.filter import crio_plan as crio_plan_filters
 from ansible_collections.nodeops.crio.plugins.plugin_utils import _crio_plan
+from ansible_collections.nodeops.crio.plugins.plugin_utils._release_table import DEFAULT_STREAM, OLDEST_MINOR, STREAMS
 from ansible_collections.nodeops.crio.plugins.plugin_utils._versions import (
-    DEFAULT_STREAM, OLDEST_MINOR, RELEASES, STREAMS, choose, release, streams, table_problems, upgrade_plan)
+    RELEASES, choose, release, streams, table_problems, upgrade_plan)
 from ansible_collections.nodeops.crio.tests.unit.compat import load_template_file, templar, trust_as_template
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[4]
